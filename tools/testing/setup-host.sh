@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the test bed needs from Debian's archive, idempotently.
+# QEMU with the igb device and Linux 6.12 come from bookworm-backports;
+# the mirror is taken from the machine's own apt sources, never hard-coded.
+set -euo pipefail
+
+STAMP=${SRIOVH_CACHE:-/var/cache/sriov_helper}/setup-host.v3
+if [ -f "$STAMP" ] && [ "${1:-}" != "--force" ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+	echo "setup-host: must run as root (apt-get)" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+
+# Find the Debian archive URI in deb822 or one-line sources.
+mirror_uri() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk '
+			/^URIs:/ { uri = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print uri; exit } }
+		' "$f"
+	done | head -n1
+}
+
+uri=$(mirror_uri)
+if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+	uri=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list)
+fi
+if [ -z "$uri" ]; then
+	echo "setup-host: no bookworm entry found in apt sources" >&2
+	exit 1
+fi
+
+bp=/etc/apt/sources.list.d/sriov-helper-backports.sources
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	cat > "$bp" <<SRC
+Types: deb
+URIs: $uri
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	apt-get update -q
+elif [ ! -f "$STAMP.updated" ]; then
+	apt-get update -q
+fi
+mkdir -p "$(dirname "$STAMP")"
+touch "$STAMP.updated"
+
+# The 6.1 image and headers: whatever bookworm's own meta package points at.
+# Backports is pinned below the release, so the candidate is bookworm's 6.1.
+pkg61=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-6/ { print $2; exit }')
+hdr61=${pkg61/linux-image-/linux-headers-}
+
+apt-get install -y -q --no-install-recommends \
+	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils \
+	busybox-static sparse dkms rsync python3 pciutils iproute2 \
+	linux-source-6.12 "$pkg61" "$hdr61"
+apt-get install -y -q --no-install-recommends -t bookworm-backports \
+	qemu-system-x86 linux-image-amd64 linux-headers-amd64
+
+touch "$STAMP"
