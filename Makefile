@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                 build against the running kernel (or KDIR=, KERNELRELEASE=)
+# make install         install the module (then depmod) and sriovctl
+# make demo            boot the test kernel in QEMU and show the module at work
+# make check           all tests: builds, KUnit, VM scenarios on three kernels
+# make kunit           KUnit alone
+# make style / sparse  checkpatch --strict, sparse C=2
+
+KERNELRELEASE ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+TESTS ?=
+
+PWD := $(shell pwd)
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
+	$(MAKE) -C $(PWD)/kunit KDIR=$(KDIR) clean 2>/dev/null || true
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KERNELRELEASE)
+
+demo:
+	tools/testing/run.sh demo
+
+check:
+	tools/testing/run.sh check $(TESTS)
+
+kunit:
+	tools/testing/run.sh kunit
+
+style:
+	tools/testing/style.sh checkpatch
+
+sparse:
+	tools/testing/style.sh sparse
+
+.PHONY: all module clean install demo check kunit style sparse

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Applying a VF count, the way sriov_numvfs_store() does, from our own
+ * workqueue: never from the notifier that saw the bind (creating VFs
+ * re-enters the PCI notifier chain and the caller holds device_lock).
+ */
+#include <linux/device.h>
+#include <linux/jiffies.h>
+
+#include <sriov_helper/decide.h>
+
+#include "sriov_helper.h"
+
+/* device_lock() is busy while a probe or a sysfs writer runs: come back. */
+#define SRIOVH_LOCK_RETRY_MS	20
+/* A driver may answer -EBUSY while it settles (e.g. link reset): retry. */
+#define SRIOVH_BUSY_RETRY_MS	200
+#define SRIOVH_BUSY_RETRIES	5
+
+static struct workqueue_struct *sriovh_wq;
+
+int sriovh_wq_init(void)
+{
+	/* Ordered: one PF at a time, as an admin typing would. */
+	sriovh_wq = alloc_ordered_workqueue("sriov_helper", 0);
+	return sriovh_wq ? 0 : -ENOMEM;
+}
+
+void sriovh_wq_exit(void)
+{
+	destroy_workqueue(sriovh_wq);
+}
+
+void sriovh_pf_queue_locked(struct sriovh_pf *pf, unsigned long delay)
+{
+	lockdep_assert_held(&sriovh_lock);
+	if (sriovh_stopping)
+		return;
+	pf->state = SRIOVH_PF_PENDING;
+	pf->reason[0] = '\0';
+	queue_delayed_work(sriovh_wq, &pf->work, delay);
+}
+
+int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf, size_t len)
+{
+	lockdep_assert_held(&sriovh_lock);
+	switch (pf->state) {
+	case SRIOVH_PF_APPLIED:
+		if (pf->enabled < pf->requested)
+			return scnprintf(buf, len, "applied %d (asked %u)\n",
+					 pf->enabled, pf->requested);
+		return scnprintf(buf, len, "applied %d\n", pf->enabled);
+	case SRIOVH_PF_FAILED:
+		return scnprintf(buf, len, "failed: %s (%d)\n", pf->reason,
+				 pf->err);
+	case SRIOVH_PF_PENDING:
+		break;
+	}
+	if (pf->reason[0])
+		return scnprintf(buf, len, "pending: %s\n", pf->reason);
+	return scnprintf(buf, len, "pending\n");
+}
+
+static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
+			  int enabled, int err, const char *fmt, ...)
+	__printf(5, 6);
+
+static void sriovh_record_applied(struct sriovh_pf *pf, int enabled)
+{
+	mutex_lock(&sriovh_lock);
+	pf->state = SRIOVH_PF_APPLIED;
+	pf->enabled = enabled;
+	pf->err = 0;
+	pf->reason[0] = '\0';
+	mutex_unlock(&sriovh_lock);
+}
+
+static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
+			  int enabled, int err, const char *fmt, ...)
+{
+	va_list args;
+
+	mutex_lock(&sriovh_lock);
+	pf->state = state;
+	pf->enabled = enabled;
+	pf->err = err;
+	va_start(args, fmt);
+	vscnprintf(pf->reason, sizeof(pf->reason), fmt, args);
+	va_end(args);
+	mutex_unlock(&sriovh_lock);
+}
+
+/* Called with device_lock(PF) held; returns the configure result. */
+static int sriovh_configure(struct pci_dev *pdev, struct pci_driver *drv,
+			    u16 n)
+{
+	int ret = drv->sriov_configure(pdev, n);
+
+	if (ret < 0)
+		pci_err(pdev, "sriov_helper: driver %s failed to set %u VFs (%d)\n",
+			drv->name, n, ret);
+	return ret;
+}
+
+static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
+{
+	const struct sriovh_rule *rule;
+	struct sriovh_pf_facts facts = {};
+	struct pci_driver *drv;
+	enum sriovh_source source;
+	int ret;
+
+	mutex_lock(&sriovh_lock);
+	rule = sriovh_rule_lookup_locked(pdev);
+	if (rule) {
+		facts.requested = rule->vfs;
+		pf->requested = rule->vfs;
+		pf->from = rule->target;
+		pf->source = rule->source;
+	}
+	source = pf->source;
+	mutex_unlock(&sriovh_lock);
+
+	/* The rule went away (configfs rmdir) before we ran: nothing asked. */
+	if (!rule)
+		return;
+
+	drv = to_pci_driver(pdev->dev.driver);
+	if (!drv) {
+		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "no driver bound");
+		return;
+	}
+	if (!pdev->is_physfn) {
+		pci_err(pdev, "sriov_helper: not an SR-IOV physical function; ignoring\n");
+		sriovh_record(pf, SRIOVH_PF_FAILED, 0, -ENODEV,
+			      "not an SR-IOV physical function");
+		return;
+	}
+
+	facts.current_vfs = (u16)pci_num_vf(pdev);
+	facts.total = (u16)pci_sriov_get_totalvfs(pdev);
+	facts.assigned = (u16)pci_vfs_assigned(pdev);
+	facts.can_configure = drv->sriov_configure;
+
+	switch (sriovh_decide(&facts)) {
+	case SRIOVH_ACT_NONE:
+		sriovh_record_applied(pf, facts.current_vfs);
+		return;
+	case SRIOVH_ACT_ERR_RANGE:
+		pci_err(pdev, "sriov_helper: cannot enable %u VFs: sriov_totalvfs is %u (%s)\n",
+			facts.requested, facts.total, sriovh_source_name(source));
+		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -ERANGE,
+			      "%u VFs requested, sriov_totalvfs is %u",
+			      facts.requested, facts.total);
+		return;
+	case SRIOVH_ACT_ERR_NO_CONFIGURE:
+		pci_err(pdev, "sriov_helper: driver %s has no sriov_configure; cannot set %u VFs (bind the device's own driver or pci-pf-stub)\n",
+			drv->name, facts.requested);
+		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -ENOENT,
+			      "driver %s has no sriov_configure", drv->name);
+		return;
+	case SRIOVH_ACT_ERR_ASSIGNED:
+		pci_err(pdev, "sriov_helper: %u of %u VFs are assigned to guests; not changing the count to %u\n",
+			facts.assigned, facts.current_vfs, facts.requested);
+		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -EBUSY,
+			      "%u VFs assigned to guests", facts.assigned);
+		return;
+	case SRIOVH_ACT_RESET_ENABLE:
+	case SRIOVH_ACT_DISABLE:
+		/* VFs cannot be resized: the spec's NumVFs changes at 0 only. */
+		ret = sriovh_configure(pdev, drv, 0);
+		if (ret < 0)
+			goto failed;
+		if (!facts.requested) {
+			pci_info(pdev, "sriov_helper: VFs disabled (%s)\n",
+				 sriovh_source_name(source));
+			sriovh_record_applied(pf, 0);
+			return;
+		}
+		pci_info(pdev, "sriov_helper: %u VFs disabled before enabling %u\n",
+			 facts.current_vfs, facts.requested);
+		fallthrough;
+	case SRIOVH_ACT_ENABLE:
+		ret = sriovh_configure(pdev, drv, facts.requested);
+		if (ret < 0)
+			goto failed;
+		break;
+	}
+
+	if (ret < facts.requested)
+		pci_warn(pdev, "sriov_helper: %u VFs requested; only %d enabled\n",
+			 facts.requested, ret);
+	else
+		pci_info(pdev, "sriov_helper: %d VFs enabled (driver %s, %s)\n",
+			 ret, drv->name, sriovh_source_name(source));
+	sriovh_record_applied(pf, ret);
+	return;
+
+failed:
+	if (ret == -EBUSY && pf->busy_retries < SRIOVH_BUSY_RETRIES) {
+		mutex_lock(&sriovh_lock);
+		pf->busy_retries++;
+		sriovh_pf_queue_locked(pf,
+				       msecs_to_jiffies(SRIOVH_BUSY_RETRY_MS));
+		snprintf(pf->reason, sizeof(pf->reason),
+			 "driver %s busy, retry %u", drv->name,
+			 pf->busy_retries);
+		mutex_unlock(&sriovh_lock);
+		return;
+	}
+	sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
+		      "driver %s could not set %u VFs", drv->name,
+		      facts.requested);
+}
+
+void sriovh_apply_work(struct work_struct *work)
+{
+	struct sriovh_pf *pf = container_of(to_delayed_work(work),
+					    struct sriovh_pf, work);
+	struct pci_dev *pdev;
+
+	pdev = pci_get_domain_bus_and_slot((int)pf->addr.domain, pf->addr.bus,
+					   pf->addr.devfn);
+	if (!pdev) {
+		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "device not present");
+		return;
+	}
+
+	/*
+	 * Trylock and come back rather than sleep on the lock: its holder may
+	 * be a probe or a removal that is waiting for something of ours, and
+	 * rescan/remove paths take pci_rescan_remove_lock before
+	 * device_lock. We do not take the rescan lock ourselves: stable
+	 * kernels moved it in and out of sriov_configure()'s callees.
+	 */
+	if (!device_trylock(&pdev->dev)) {
+		mutex_lock(&sriovh_lock);
+		if (!sriovh_stopping)
+			queue_delayed_work(sriovh_wq, &pf->work,
+					   msecs_to_jiffies(SRIOVH_LOCK_RETRY_MS));
+		mutex_unlock(&sriovh_lock);
+	} else {
+		sriovh_apply_locked(pf, pdev);
+		device_unlock(&pdev->dev);
+	}
+	pci_dev_put(pdev);
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/config/sriov_helper/<PF address or vendor:device>/
+ *   vfs     (rw)  the requested VF count; a write applies at once when the
+ *                 PF is bound, otherwise when its driver binds
+ *   status  (ro)  pending | applied N | failed: <reason> (<errno>)
+ *
+ * Removing an entry forgets the request and leaves the VFs as they are.
+ */
+#include <linux/configfs.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "sriov_helper.h"
+
+#define SRIOVH_QUOTE_MAX	64
+
+struct sriovh_cfs_entry {
+	struct config_group group;
+	struct sriovh_rule rule;
+};
+
+static struct sriovh_cfs_entry *sriovh_to_entry(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct sriovh_cfs_entry,
+			    group);
+}
+
+static ssize_t sriovh_vfs_show(struct config_item *item, char *page)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	ssize_t len;
+
+	mutex_lock(&sriovh_lock);
+	if (rule->vfs_set)
+		len = sysfs_emit(page, "%u\n", rule->vfs);
+	else
+		len = sysfs_emit(page, "\n");
+	mutex_unlock(&sriovh_lock);
+	return len;
+}
+
+static ssize_t sriovh_vfs_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	size_t len = count;
+	const char *why = "embedded NUL";
+	u16 vfs;
+
+	if (strnlen(page, count) != count)
+		goto invalid;
+	/* echo appends one newline; anything else is part of the value. */
+	if (len && page[len - 1] == '\n')
+		len--;
+	if (sriovh_parse_u16(page, len, &vfs, &why))
+		goto invalid;
+
+	mutex_lock(&sriovh_lock);
+	rule->vfs = vfs;
+	rule->vfs_set = true;
+	sriovh_queue_rule_locked(rule);
+	mutex_unlock(&sriovh_lock);
+	return count;
+
+invalid:
+	len = strnlen(page, len);
+	pr_err("invalid vfs value '%.*s%s' for %s: %s\n",
+	       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
+	       len > SRIOVH_QUOTE_MAX ? "..." : "", config_item_name(item), why);
+	return -EINVAL;
+}
+
+static ssize_t sriovh_status_show(struct config_item *item, char *page)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	ssize_t len;
+
+	mutex_lock(&sriovh_lock);
+	if (!rule->vfs_set)
+		len = sysfs_emit(page, "unset\n");
+	else
+		len = sriovh_rule_status_locked(rule, page, PAGE_SIZE);
+	mutex_unlock(&sriovh_lock);
+	return len;
+}
+
+/* Root only: these change and reveal host PCI configuration. */
+static struct configfs_attribute sriovh_attr_vfs = {
+	.ca_name = "vfs",
+	.ca_owner = THIS_MODULE,
+	.ca_mode = 0600,
+	.show = sriovh_vfs_show,
+	.store = sriovh_vfs_store,
+};
+
+static struct configfs_attribute sriovh_attr_status = {
+	.ca_name = "status",
+	.ca_owner = THIS_MODULE,
+	.ca_mode = 0400,
+	.show = sriovh_status_show,
+};
+
+static struct configfs_attribute *sriovh_entry_attrs[] = {
+	&sriovh_attr_vfs,
+	&sriovh_attr_status,
+	NULL,
+};
+
+static void sriovh_entry_release(struct config_item *item)
+{
+	kfree(sriovh_to_entry(item));
+}
+
+static struct configfs_item_operations sriovh_entry_item_ops = {
+	.release = sriovh_entry_release,
+};
+
+static const struct config_item_type sriovh_entry_type = {
+	.ct_item_ops = &sriovh_entry_item_ops,
+	.ct_attrs = sriovh_entry_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct config_group *sriovh_make_entry(struct config_group *parent,
+					      const char *name)
+{
+	struct sriovh_cfs_entry *entry;
+	struct sriovh_target target;
+	const struct sriovh_rule *other;
+	const char *why;
+
+	if (sriovh_parse_target(name, strlen(name), &target, &why)) {
+		pr_err("invalid configfs entry name '%.*s': %s\n",
+		       SRIOVH_QUOTE_MAX, name, why);
+		return ERR_PTR(-EINVAL);
+	}
+
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
+	if (!entry)
+		return ERR_PTR(-ENOMEM);
+	entry->rule.target = target;
+	entry->rule.source = SRIOVH_SRC_CONFIGFS;
+
+	/* "01:00.0" and "0000:01:00.0" are different names for one PF. */
+	mutex_lock(&sriovh_lock);
+	list_for_each_entry(other, &sriovh_cfs_rules, node) {
+		if (sriovh_target_equal(&other->target, &target)) {
+			mutex_unlock(&sriovh_lock);
+			pr_err("configfs entry '%s' names the same PF as an existing entry\n",
+			       name);
+			kfree(entry);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	list_add_tail(&entry->rule.node, &sriovh_cfs_rules);
+	mutex_unlock(&sriovh_lock);
+
+	config_group_init_type_name(&entry->group, name, &sriovh_entry_type);
+	return &entry->group;
+}
+
+static void sriovh_drop_entry(struct config_group *group,
+			      struct config_item *item)
+{
+	struct sriovh_cfs_entry *entry = sriovh_to_entry(item);
+
+	mutex_lock(&sriovh_lock);
+	list_del(&entry->rule.node);
+	mutex_unlock(&sriovh_lock);
+	config_item_put(item);
+}
+
+static struct configfs_group_operations sriovh_root_group_ops = {
+	.make_group = sriovh_make_entry,
+	.drop_item = sriovh_drop_entry,
+};
+
+static const struct config_item_type sriovh_root_type = {
+	.ct_group_ops = &sriovh_root_group_ops,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct configfs_subsystem sriovh_subsys = {
+	.su_group = {
+		.cg_item = {
+			.ci_namebuf = "sriov_helper",
+			.ci_type = &sriovh_root_type,
+		},
+	},
+};
+
+int sriovh_configfs_init(void)
+{
+	config_group_init(&sriovh_subsys.su_group);
+	mutex_init(&sriovh_subsys.su_mutex);
+	return configfs_register_subsystem(&sriovh_subsys);
+}
+
+void sriovh_configfs_exit(void)
+{
+	configfs_unregister_subsystem(&sriovh_subsys);
+}

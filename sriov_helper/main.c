@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sriov_helper: per-PF VF counts applied when the PF's driver binds, from
+ * module parameters and configfs.
+ */
+#include <linux/module.h>
+
+#include "sriov_helper.h"
+
+static int __init sriovh_init(void)
+{
+	int ret;
+
+	/* Parse everything first: a bad value must change nothing. */
+	ret = sriovh_params_init();
+	if (ret)
+		return ret;
+
+	ret = sriovh_wq_init();
+	if (ret)
+		goto err_params;
+
+	ret = sriovh_configfs_init();
+	if (ret)
+		goto err_wq;
+
+	/* Last: from here on, binds queue work. */
+	ret = sriovh_notify_init();
+	if (ret)
+		goto err_configfs;
+
+	return 0;
+
+err_configfs:
+	sriovh_configfs_exit();
+err_wq:
+	sriovh_wq_exit();
+err_params:
+	sriovh_params_exit();
+	return ret;
+}
+
+/*
+ * The reverse of init, with the work stopped between the notifier and the
+ * workqueue: no callback can queue once the notifier is gone, and no work
+ * is left to run once sriovh_pfs_stop() returns. VFs stay as they are.
+ */
+static void __exit sriovh_exit(void)
+{
+	sriovh_notify_exit();
+	sriovh_pfs_stop();
+	sriovh_wq_exit();
+	sriovh_configfs_exit();
+	sriovh_pfs_free();
+	sriovh_params_exit();
+}
+
+module_init(sriovh_init);
+module_exit(sriovh_exit);
+
+MODULE_DESCRIPTION("SR-IOV helper: VF counts applied at PF driver bind");
+MODULE_AUTHOR("The sriov_helper authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(SRIOVH_VERSION);

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The PCI bus notifier: on every driver bind of an SR-IOV PF, queue an
+ * apply. The callback only filters and queues (see apply.c for why).
+ */
+#include <linux/device.h>
+#include <linux/notifier.h>
+
+#include "sriov_helper.h"
+
+static int sriovh_bus_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	/* VFs bind inside sriov_configure(), in our worker: cheap exit. */
+	if (!pdev->is_physfn)
+		return NOTIFY_DONE;
+
+	switch (action) {
+	case BUS_NOTIFY_BOUND_DRIVER:
+		mutex_lock(&sriovh_lock);
+		sriovh_queue_pdev_locked(pdev);
+		mutex_unlock(&sriovh_lock);
+		break;
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+		/* Never wait for our work here: it may want this device_lock. */
+		mutex_lock(&sriovh_lock);
+		sriovh_pf_gone_locked(pdev, "no driver bound");
+		mutex_unlock(&sriovh_lock);
+		break;
+	case BUS_NOTIFY_DEL_DEVICE:
+		mutex_lock(&sriovh_lock);
+		sriovh_pf_gone_locked(pdev, "device not present");
+		mutex_unlock(&sriovh_lock);
+		break;
+	}
+
+	/* Never an error: that would stop later notifiers (IOMMU, vfio). */
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sriovh_bus_nb = {
+	.notifier_call = sriovh_bus_notify,
+};
+
+int sriovh_notify_init(void)
+{
+	struct pci_dev *pdev = NULL;
+	int ret;
+
+	ret = bus_register_notifier(&pci_bus_type, &sriovh_bus_nb);
+	if (ret)
+		return ret;
+
+	/*
+	 * The bus notifier replays nothing: PFs bound before the module was
+	 * loaded are found here. A bind racing with this scan queues the same
+	 * record twice, and a queued work is only queued once.
+	 */
+	mutex_lock(&sriovh_lock);
+	for_each_pci_dev(pdev)
+		if (pdev->is_physfn && READ_ONCE(pdev->dev.driver))
+			sriovh_queue_pdev_locked(pdev);
+	mutex_unlock(&sriovh_lock);
+	return 0;
+}
+
+void sriovh_notify_exit(void)
+{
+	/* Waits for callbacks in flight (the chain's rwsem). */
+	bus_unregister_notifier(&pci_bus_type, &sriovh_bus_nb);
+}

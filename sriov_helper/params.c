@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pf= module parameter. Values are collected as the kernel hands them
+ * over (pf= may be repeated) and parsed as a whole in module init, so that
+ * a bad value fails the load with one message naming it, duplicates across
+ * options are caught, and nothing is applied from a half-parsed list.
+ */
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "sriov_helper.h"
+
+/* Longest message quote of the offending text; the rest is elided. */
+#define SRIOVH_QUOTE_MAX	64
+
+static char *sriovh_pf_raw;
+
+static int sriovh_pf_set(const char *val, const struct kernel_param *kp)
+{
+	size_t old = sriovh_pf_raw ? strlen(sriovh_pf_raw) : 0;
+	size_t add = strlen(val);
+	char *buf;
+
+	if (!add)
+		return 0;
+	/* Repeated pf= options are joined as if written with ';'. */
+	buf = krealloc(sriovh_pf_raw, old + add + 2, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (old)
+		buf[old++] = ';';
+	memcpy(buf + old, val, add + 1);
+	sriovh_pf_raw = buf;
+	return 0;
+}
+
+/* Shows the effective configuration, canonical, as pf= would take it. */
+static int sriovh_pf_get(char *buffer, const struct kernel_param *kp)
+{
+	const struct sriovh_rule *rule;
+	char name[SRIOVH_TARGET_STRLEN];
+	int len = 0;
+
+	list_for_each_entry(rule, &sriovh_param_rules, node) {
+		sriovh_format_target(&rule->target, name, sizeof(name));
+		len += scnprintf(buffer + len, PAGE_SIZE - len, "%s%s,vfs=%u",
+				 len ? ";" : "", name, rule->vfs);
+	}
+	len += scnprintf(buffer + len, PAGE_SIZE - len, "\n");
+	return len;
+}
+
+static void sriovh_pf_free(void *arg)
+{
+	kfree(sriovh_pf_raw);
+	sriovh_pf_raw = NULL;
+}
+
+static const struct kernel_param_ops sriovh_pf_ops = {
+	.set = sriovh_pf_set,
+	.get = sriovh_pf_get,
+	.free = sriovh_pf_free,
+};
+
+module_param_cb(pf, &sriovh_pf_ops, NULL, 0444);
+MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N or VVVV:DDDD,vfs=N; repeat pf= or separate entries with ';'");
+
+static void sriovh_params_free(void)
+{
+	struct sriovh_rule *rule, *tmp;
+
+	list_for_each_entry_safe(rule, tmp, &sriovh_param_rules, node) {
+		list_del(&rule->node);
+		kfree(rule);
+	}
+}
+
+static void sriovh_params_report(const struct sriovh_parse_error *err)
+{
+	int elen = (int)min_t(size_t, err->entry_len, SRIOVH_QUOTE_MAX);
+	int tlen = (int)min_t(size_t, err->token_len, SRIOVH_QUOTE_MAX);
+
+	pr_err("invalid pf= entry '%.*s%s': %s: '%.*s%s'\n",
+	       elen, err->entry, elen < err->entry_len ? "..." : "", err->why,
+	       tlen, err->token, tlen < err->token_len ? "..." : "");
+}
+
+int sriovh_params_init(void)
+{
+	const char *cursor = sriovh_pf_raw ? sriovh_pf_raw : "";
+	struct sriovh_parse_error err;
+	struct sriovh_entry e;
+	struct sriovh_rule *rule;
+	const char *start;
+	int ret;
+
+	for (;;) {
+		start = cursor;
+		ret = sriovh_parse_next(&cursor, &e, &err);
+		if (ret <= 0)
+			break;
+		list_for_each_entry(rule, &sriovh_param_rules, node) {
+			if (sriovh_target_equal(&rule->target, &e.target)) {
+				err.entry = start;
+				err.entry_len = strcspn(start, ";");
+				err.token = start;
+				err.token_len = strcspn(start, ",;");
+				err.why = "PF given twice";
+				ret = -EINVAL;
+				goto fail;
+			}
+		}
+		rule = kzalloc(sizeof(*rule), GFP_KERNEL);
+		if (!rule) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		rule->target = e.target;
+		rule->source = SRIOVH_SRC_PARAM;
+		rule->vfs = e.vfs;
+		rule->vfs_set = true;
+		list_add_tail(&rule->node, &sriovh_param_rules);
+	}
+	if (!ret)
+		return 0;
+fail:
+	sriovh_params_report(&err);
+	ret = -EINVAL;
+out_free:
+	sriovh_params_free();
+	return ret;
+}
+
+void sriovh_params_exit(void)
+{
+	sriovh_params_free();
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rules (what admins asked for) and PF records (what was done about it).
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "sriov_helper.h"
+
+DEFINE_MUTEX(sriovh_lock);
+LIST_HEAD(sriovh_cfs_rules);
+LIST_HEAD(sriovh_param_rules);
+bool sriovh_stopping;
+static LIST_HEAD(sriovh_pfs);
+
+static bool sriovh_rule_matches(const struct sriovh_rule *rule,
+				struct pci_dev *pdev)
+{
+	const struct sriovh_target *t = &rule->target;
+
+	if (t->kind == SRIOVH_TARGET_ID)
+		return pdev->vendor == t->vendor && pdev->device == t->device;
+	return (u32)pci_domain_nr(pdev->bus) == t->domain &&
+	       pdev->bus->number == t->bus && pdev->devfn == t->devfn;
+}
+
+static const struct sriovh_rule *
+sriovh_rule_scan(struct list_head *rules, struct pci_dev *pdev,
+		 enum sriovh_target_kind kind)
+{
+	const struct sriovh_rule *rule;
+
+	list_for_each_entry(rule, rules, node)
+		if (rule->vfs_set && rule->target.kind == kind &&
+		    sriovh_rule_matches(rule, pdev))
+			return rule;
+	return NULL;
+}
+
+/**
+ * sriovh_rule_lookup_locked() - the rule in force for a device
+ * @pdev: the device
+ *
+ * Precedence: configfs address, configfs ID, parameter address, parameter
+ * ID. A configfs entry is the admin's latest word, so it beats the
+ * parameter; within a source, an address is more specific than an ID.
+ *
+ * Return: the rule, or NULL when none applies.
+ */
+const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev)
+{
+	const struct sriovh_rule *rule;
+
+	lockdep_assert_held(&sriovh_lock);
+	rule = sriovh_rule_scan(&sriovh_cfs_rules, pdev, SRIOVH_TARGET_ADDR);
+	if (!rule)
+		rule = sriovh_rule_scan(&sriovh_cfs_rules, pdev,
+					SRIOVH_TARGET_ID);
+	if (!rule)
+		rule = sriovh_rule_scan(&sriovh_param_rules, pdev,
+					SRIOVH_TARGET_ADDR);
+	if (!rule)
+		rule = sriovh_rule_scan(&sriovh_param_rules, pdev,
+					SRIOVH_TARGET_ID);
+	return rule;
+}
+
+struct sriovh_pf *sriovh_pf_find_locked(const struct sriovh_target *addr)
+{
+	struct sriovh_pf *pf;
+
+	lockdep_assert_held(&sriovh_lock);
+	list_for_each_entry(pf, &sriovh_pfs, node)
+		if (sriovh_target_equal(&pf->addr, addr))
+			return pf;
+	return NULL;
+}
+
+void sriovh_pdev_target(struct pci_dev *pdev, struct sriovh_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->kind = SRIOVH_TARGET_ADDR;
+	t->domain = (u32)pci_domain_nr(pdev->bus);
+	t->bus = pdev->bus->number;
+	t->devfn = (u8)pdev->devfn;
+}
+
+static struct sriovh_pf *sriovh_pf_get_locked(struct pci_dev *pdev)
+{
+	struct sriovh_target addr;
+	struct sriovh_pf *pf;
+
+	sriovh_pdev_target(pdev, &addr);
+	pf = sriovh_pf_find_locked(&addr);
+	if (pf)
+		return pf;
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return NULL;
+	pf->addr = addr;
+	pf->vendor = pdev->vendor;
+	pf->device = pdev->device;
+	pf->state = SRIOVH_PF_PENDING;
+	INIT_DELAYED_WORK(&pf->work, sriovh_apply_work);
+	list_add_tail(&pf->node, &sriovh_pfs);
+	return pf;
+}
+
+/**
+ * sriovh_queue_pdev_locked() - queue an apply for a PF if a rule names it
+ * @pdev: a device; only SR-IOV PFs are considered
+ *
+ * Callable from the bus notifier: it only allocates a record and queues.
+ */
+void sriovh_queue_pdev_locked(struct pci_dev *pdev)
+{
+	struct sriovh_pf *pf;
+
+	lockdep_assert_held(&sriovh_lock);
+	if (sriovh_stopping || !pdev->is_physfn ||
+	    !sriovh_rule_lookup_locked(pdev))
+		return;
+	pf = sriovh_pf_get_locked(pdev);
+	if (!pf) {
+		pci_err(pdev, "sriov_helper: out of memory; VF count not applied\n");
+		return;
+	}
+	pf->busy_retries = 0;
+	sriovh_pf_queue_locked(pf, 0);
+}
+
+/* Queue every present, bound PF that @rule names (after a configfs write). */
+void sriovh_queue_rule_locked(const struct sriovh_rule *rule)
+{
+	const struct sriovh_target *t = &rule->target;
+	struct pci_dev *pdev = NULL;
+
+	lockdep_assert_held(&sriovh_lock);
+	if (t->kind == SRIOVH_TARGET_ADDR) {
+		pdev = pci_get_domain_bus_and_slot((int)t->domain, t->bus,
+						   t->devfn);
+		if (pdev && pdev->dev.driver)
+			sriovh_queue_pdev_locked(pdev);
+		pci_dev_put(pdev);
+		return;
+	}
+	while ((pdev = pci_get_device(t->vendor, t->device, pdev)))
+		if (pdev->dev.driver)
+			sriovh_queue_pdev_locked(pdev);
+}
+
+/**
+ * sriovh_rule_status_locked() - what became of a configfs rule
+ * @rule: the rule
+ * @buf: a PAGE_SIZE buffer
+ * @len: its size
+ *
+ * An address rule shows its PF's state; an ID rule shows one line per PF
+ * that it decided. A PF it has not reached yet is "pending".
+ *
+ * Return: the length written.
+ */
+ssize_t sriovh_rule_status_locked(const struct sriovh_rule *rule, char *buf,
+				  size_t len)
+{
+	char name[SRIOVH_TARGET_STRLEN];
+	const struct sriovh_pf *pf;
+	size_t n = 0;
+
+	lockdep_assert_held(&sriovh_lock);
+	list_for_each_entry(pf, &sriovh_pfs, node) {
+		if (pf->source != rule->source ||
+		    !sriovh_target_equal(&pf->from, &rule->target))
+			continue;
+		if (rule->target.kind == SRIOVH_TARGET_ADDR)
+			return sriovh_pf_status_locked(pf, buf, len);
+		sriovh_format_target(&pf->addr, name, sizeof(name));
+		n += scnprintf(buf + n, len - n, "%s ", name);
+		n += sriovh_pf_status_locked(pf, buf + n, len - n);
+	}
+	if (!n)
+		n = scnprintf(buf, len, "pending\n");
+	return n;
+}
+
+/**
+ * sriovh_pf_gone_locked() - the PF lost its driver or left the bus
+ * @pdev: the device
+ * @why: what happened, for status
+ *
+ * Its VFs went with the driver, so "applied N" would be stale. Pending
+ * work is left alone: it re-checks the device when it runs.
+ */
+void sriovh_pf_gone_locked(struct pci_dev *pdev, const char *why)
+{
+	struct sriovh_target addr;
+	struct sriovh_pf *pf;
+
+	lockdep_assert_held(&sriovh_lock);
+	sriovh_pdev_target(pdev, &addr);
+	pf = sriovh_pf_find_locked(&addr);
+	if (!pf)
+		return;
+	pf->state = SRIOVH_PF_PENDING;
+	strscpy(pf->reason, why, sizeof(pf->reason));
+}
+
+/* Module exit: no new work from here on, and none left running. */
+void sriovh_pfs_stop(void)
+{
+	struct sriovh_pf *pf;
+
+	mutex_lock(&sriovh_lock);
+	sriovh_stopping = true;
+	mutex_unlock(&sriovh_lock);
+
+	/*
+	 * The list only grows under sriovh_lock, and not once stopping is
+	 * set; the work never takes records off it, so walking it unlocked
+	 * here is safe, and cancelling must not hold the lock the work takes.
+	 */
+	list_for_each_entry(pf, &sriovh_pfs, node)
+		cancel_delayed_work_sync(&pf->work);
+}
+
+void sriovh_pfs_free(void)
+{
+	struct sriovh_pf *pf, *tmp;
+
+	list_for_each_entry_safe(pf, tmp, &sriovh_pfs, node) {
+		list_del(&pf->node);
+		kfree(pf);
+	}
+}

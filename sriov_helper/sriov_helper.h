@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SRIOV_HELPER_H
+#define _SRIOV_HELPER_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/workqueue.h>
+
+#include <sriov_helper/parse.h>
+
+/* Where a requested count came from; configfs beats the parameter. */
+enum sriovh_source {
+	SRIOVH_SRC_PARAM,
+	SRIOVH_SRC_CONFIGFS,
+};
+
+/* One configured target: "apply @vfs to the PF(s) that @target names". */
+struct sriovh_rule {
+	struct list_head node;
+	struct sriovh_target target;
+	enum sriovh_source source;
+	bool vfs_set;
+	u16 vfs;
+};
+
+enum sriovh_pf_state {
+	SRIOVH_PF_PENDING,
+	SRIOVH_PF_APPLIED,
+	SRIOVH_PF_FAILED,
+};
+
+#define SRIOVH_REASON_LEN 96
+
+/*
+ * One PF that a rule has matched, keyed by its address. The work looks the
+ * device up again each time it runs, so a queued item holds no pci_dev
+ * reference and a PF that is removed and re-added at the same address is
+ * simply found again. Records live until module exit.
+ */
+struct sriovh_pf {
+	struct list_head node;
+	struct sriovh_target addr;
+	u16 vendor;
+	u16 device;
+	struct delayed_work work;
+	unsigned int busy_retries;
+
+	/* Result of the last apply, for configfs status. */
+	enum sriovh_pf_state state;
+	struct sriovh_target from;	/* the rule that decided it */
+	enum sriovh_source source;
+	u16 requested;
+	int enabled;
+	int err;
+	char reason[SRIOVH_REASON_LEN];
+};
+
+/*
+ * sriovh_lock protects sriovh_cfs_rules, sriovh_pfs, every field of a
+ * struct sriovh_pf but its work, and sriovh_stopping. The parameter rules
+ * are written once in module init and only read after that.
+ *
+ * It is never held across device_lock() or sriov_configure(): the PCI bus
+ * notifier runs with device_lock() of the device held (and, for VFs, inside
+ * the PF driver's sriov_configure() called by our own worker) and takes
+ * sriovh_lock, so the only order is device_lock -> sriovh_lock.
+ */
+extern struct mutex sriovh_lock;
+extern struct list_head sriovh_cfs_rules;
+extern struct list_head sriovh_param_rules;
+extern bool sriovh_stopping;
+
+/* rules.c */
+const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev);
+void sriovh_queue_pdev_locked(struct pci_dev *pdev);
+void sriovh_queue_rule_locked(const struct sriovh_rule *rule);
+struct sriovh_pf *sriovh_pf_find_locked(const struct sriovh_target *addr);
+void sriovh_pdev_target(struct pci_dev *pdev, struct sriovh_target *t);
+ssize_t sriovh_rule_status_locked(const struct sriovh_rule *rule, char *buf,
+				  size_t len);
+void sriovh_pf_gone_locked(struct pci_dev *pdev, const char *why);
+void sriovh_pfs_stop(void);
+void sriovh_pfs_free(void);
+
+/* apply.c */
+int sriovh_wq_init(void);
+void sriovh_wq_exit(void);
+void sriovh_apply_work(struct work_struct *work);
+void sriovh_pf_queue_locked(struct sriovh_pf *pf, unsigned long delay);
+int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf,
+			    size_t len);
+
+/* params.c */
+int sriovh_params_init(void);
+void sriovh_params_exit(void);
+
+/* notify.c */
+int sriovh_notify_init(void);
+void sriovh_notify_exit(void);
+
+/* configfs.c */
+int sriovh_configfs_init(void);
+void sriovh_configfs_exit(void);
+
+static inline const char *sriovh_source_name(enum sriovh_source src)
+{
+	return src == SRIOVH_SRC_CONFIGFS ? "configfs" : "pf= parameter";
+}
+
+#endif /* _SRIOV_HELPER_H */
