@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the guest scenarios. A scenario is a shell function t_NAME
+# that returns 0 or calls fail, which records why and returns 1.
+
+PF=0000:01:00.0
+PFDIR=/sys/bus/pci/devices/$PF
+NVME=0000:02:00.0
+NVMEDIR=/sys/bus/pci/devices/$NVME
+CFS=/sys/kernel/config/sriov_helper
+ALL_TESTS=
+
+# Debian's kmod, as on a host: busybox's shell would otherwise run its own
+# applets, whose insmod retries init_module() after finit_module() fails.
+modprobe() { /sbin/modprobe "$@"; }
+insmod() { /sbin/insmod "$@"; }
+rmmod() { /sbin/rmmod "$@"; }
+lsmod() { /sbin/lsmod "$@"; }
+
+# Register a scenario: order of registration is the order of the run.
+scenario() {
+	ALL_TESTS="$ALL_TESTS $1"
+}
+
+FAIL_WHY=
+fail() {
+	FAIL_WHY="$*"
+	echo "sriovh-test: FAIL: $*" > /dev/kmsg
+	return 1
+}
+
+mark() {
+	echo "sriovh-test: $*" > /dev/kmsg
+}
+
+# Kernel messages since the last mark "$1".
+since() {
+	dmesg | sed -n "/sriovh-test: $1\$/,\$p"
+}
+
+# wait_for SECONDS CMD...: poll until CMD succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+numvfs_is() {
+	[ "$(cat "$1/sriov_numvfs" 2>/dev/null)" = "$2" ]
+}
+
+# vfs_bound DIR N DRIVER: exactly N VFs, each bound to DRIVER.
+vfs_bound() {
+	local n=0 v
+	for v in "$1"/virtfn*; do
+		[ -e "$v" ] || continue
+		[ "$(basename "$(readlink "$v/driver" 2>/dev/null)")" = "$3" ] || return 1
+		n=$((n + 1))
+	done
+	[ $n = "$2" ]
+}
+
+expect_vfs() {
+	wait_for "${4:-60}" vfs_bound "$1" "$2" "$3" ||
+		fail "expected $2 VFs bound to $3 on $(basename "$1"), have numvfs=$(cat "$1/sriov_numvfs")"
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+log_has() {
+	since "$1" | grep -qF -- "$2"
+}
+
+# The kernel log since mark $1 must come to contain the fixed string $2.
+# Polls: a PF driver's sriov_configure() may go on (igb reinitialises its
+# queues) well after the VFs have appeared and bound.
+expect_log() {
+	wait_for "${3:-60}" log_has "$1" "$2" || fail "no kernel message '$2'"
+}
+
+count_log() {
+	since "$1" | grep -cF -- "$2"
+}
+
+settle() {
+	# Let queued work run: the module's workqueue, then the VF probes.
+	sleep "${1:-1}"
+}
+
+# Back to a known state: no module, no configfs entries, PFs unbound.
+reset_all() {
+	local d
+	for d in "$CFS"/*/; do
+		[ -d "$d" ] && rmdir "$d"
+	done
+	rmmod sriov_helper 2>/dev/null
+	rm -f /etc/modprobe.d/sriov_helper.conf
+	for d in "$PFDIR" "$NVMEDIR"; do
+		[ -e "$d/driver" ] && [ -e "$d/sriov_numvfs" ] &&
+			echo 0 > "$d/sriov_numvfs" 2>/dev/null
+		[ -e "$d/driver" ] && echo "${d##*/}" > "$d/driver/unbind"
+		echo > "$d/driver_override"
+	done
+	for d in igbvf igb nvme; do
+		rmmod $d 2>/dev/null
+	done
+	echo 0 > "$NVMEDIR/sriov_drivers_autoprobe" 2>/dev/null
+	lsmod | grep -q '^sriov_helper ' && return 1
+	return 0
+}
+
+run_scenario() {
+	FAIL_WHY=
+	# Reset first: it waits for the previous scenario's work (device_lock,
+	# rmmod), so that its late messages land before this one's mark.
+	if ! reset_all; then
+		echo "SRIOVH not ok $1 # reset failed" >&3
+		return
+	fi
+	# On a host, udev loads the VF driver for a new VF's modalias; there
+	# is no udev here, so load it up front.
+	modprobe igbvf
+	mark "begin $1"
+	if "t_$1"; then
+		echo "SRIOVH ok $1" >&3
+	else
+		echo "SRIOVH not ok $1 # ${FAIL_WHY:-failed}" >&3
+	fi
+	mark "end $1"
+}
+
+kmemleak_clear() {
+	[ -e /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
+}
+
+# Unreferenced objects go to the console, where the host's log check
+# fails the run on them.
+kmemleak_report() {
+	[ -e /sys/kernel/debug/kmemleak ] || return 0
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > /tmp/leaks
+	if [ -s /tmp/leaks ]; then
+		echo "kmemleak: reports follow"
+		cat /tmp/leaks
+	fi > /dev/console
+}
+
+run_kunit() {
+	local m r
+	for m in /lib/modules/*/extra/sriov_helper_kunit.ko; do
+		insmod "$m" || echo "SRIOVH not ok kunit-load # insmod failed" >&3
+	done
+	# KTAP is in debugfs per suite; forward each case line.
+	for r in /sys/kernel/debug/kunit/*/results; do
+		sed -n 's/^[[:space:]]*\(not ok\|ok\) [0-9]* \(.*\)$/\1 \2/p' "$r" |
+		while read -r line; do
+			case "$line" in
+			"not ok "*) echo "SRIOVH not ok kunit/${r#/sys/kernel/debug/kunit/}:${line#not ok }" ;;
+			"ok "*) echo "SRIOVH ok kunit/${line#ok }" ;;
+			esac
+		done >&3
+	done
+}

@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh NAME KERNEL INITRD MODE TESTS OUTDIR [QEMU ARGS...]
+# Boot one test VM under TCG with the emulated SR-IOV devices, then print
+# one result line per scenario: "ok NAME/TEST" or "not ok NAME/TEST # why",
+# plus "NAME/clean-log" (no BUG/WARNING/Oops/lockdep/KASAN/kmemleak/hung
+# task in the kernel log) and "NAME/boot" (the guest reached its end).
+set -uo pipefail
+
+name=$1 kernel=$2 initrd=$3 mode=$4 tests=$5 outdir=$6
+shift 6
+timeout_s=${SRIOVH_VM_TIMEOUT:-1500}
+mkdir -p "$outdir"
+console=$outdir/$name.console.log
+tap=$outdir/$name.tap.log
+rm -f "$console" "$tap"
+
+append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 hung_task_panic=1"
+append="$append softlockup_panic=1 nokaslr sriovh.mode=$mode"
+[ -n "$tests" ] && append="$append sriovh.tests=$(echo $tests | tr ' ' ,)"
+append="$append ${SRIOVH_APPEND:-}"
+
+start=$(date +%s)
+timeout --foreground "$timeout_s" qemu-system-x86_64 \
+	-M q35 -accel tcg -cpu max -smp "${SRIOVH_SMP:-2}" -m "${SRIOVH_MEM:-3072}" \
+	-display none -monitor none -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	-serial "file:$console" -serial "file:$tap" \
+	-netdev user,id=n0,restrict=on \
+	-device pcie-root-port,id=rp1,chassis=1,slot=1 \
+	-device igb,netdev=n0,bus=rp1 \
+	-device pcie-root-port,id=rp2,chassis=2,slot=2 \
+	-device nvme-subsys,id=s0 \
+	-device nvme,serial=sriovh0,bus=rp2,subsys=s0,sriov_max_vfs=4,max_ioqpairs=16,msix_qsize=32,sriov_vq_flexible=8,sriov_vi_flexible=4 \
+	"$@" </dev/null >"$outdir/$name.qemu.log" 2>&1
+rc=$?
+echo "# $name: VM ran $(( $(date +%s) - start ))s (qemu exit $rc)" >&2
+
+tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
+plan=$(sed -n 's/^SRIOVH plan //p' "$tap.clean" | head -n1)
+
+# Every reported result, then every planned scenario that never reported.
+sed -n 's/^SRIOVH \(ok\|not ok\) \([^ #]*\)\(.*\)$/\1 '"$name"'\/\2\3/p' "$tap.clean"
+for t in $plan; do
+	grep -qE "^SRIOVH (ok|not ok) $t( |$)" "$tap.clean" ||
+		echo "not ok $name/$t # no result (VM died or timed out, see $console)"
+done
+
+if grep -q '^SRIOVH done' "$tap.clean"; then
+	echo "ok $name/boot"
+else
+	echo "not ok $name/boot # no completion sentinel (exit $rc), see $console"
+fi
+
+# lockdep and KASAN reports start with WARNING: or BUG:; kmemleak's with
+# "unreferenced object" (printed by the guest after its final scan).
+splat='BUG:|WARNING:|Oops|Call Trace|KASAN:|unreferenced object|INFO: task .* blocked|Kernel panic|soft lockup|rcu: INFO|self-detected stall'
+if line=$(grep -m1 -E "$splat" "$console"); then
+	echo "not ok $name/clean-log # $(echo "$line" | tr -d '\r' | cut -c1-160)"
+else
+	echo "ok $name/clean-log"
+fi
