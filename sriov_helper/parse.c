@@ -178,6 +178,11 @@ static int sriovh_parse_keys(const char *p, const char *end,
 {
 	bool have_vfs = false;
 
+	if (p == end) {
+		sriovh_set_error(err, entry, entry_len, p - 1, 1,
+				 "trailing comma");
+		return -EINVAL;
+	}
 	while (p < end) {
 		const char *comma = memchr(p, ',', (size_t)(end - p));
 		const char *kend = comma ? comma : end;

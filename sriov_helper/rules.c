@@ -7,6 +7,7 @@
 
 #include "sriov_helper.h"
 
+/* The locking rules are in sriov_helper.h, next to the declarations. */
 DEFINE_MUTEX(sriovh_lock);
 LIST_HEAD(sriovh_cfs_rules);
 LIST_HEAD(sriovh_param_rules);

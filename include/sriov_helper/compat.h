@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Force-included into every object (see Kbuild): the one place that knows
- * about kernel versions. Driver files stay free of version checks.
+ * about kernel differences. Driver files stay free of version checks; new
+ * differences get a feature probe here, not an #if on the version.
  */
 #ifndef _SRIOV_HELPER_COMPAT_H
 #define _SRIOV_HELPER_COMPAT_H
 
-#include <linux/version.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#error "sriov_helper needs Linux 6.1 or later"
-#endif
+/* The 6.1 floor is enforced in Kbuild, before any file compiles. */
 
 /*
  * 6.1 vs 6.12 differences that the code relies on, all source-compatible:

@@ -15,12 +15,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
+#include <sriovh-user-types.h>	/* tools/include/ */
 #endif
 
 enum sriovh_target_kind {

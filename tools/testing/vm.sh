@@ -41,7 +41,7 @@ tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
 plan=$(sed -n 's/^SRIOVH plan //p' "$tap.clean" | head -n1)
 
 # Every reported result, then every planned scenario that never reported.
-sed -n 's/^SRIOVH \(ok\|not ok\) \([^ #]*\)\(.*\)$/\1 '"$name"'\/\2\3/p' "$tap.clean"
+sed -n 's/^SRIOVH \(ok\|not ok\) \(.*\)$/\1 '"$name"'\/\2/p' "$tap.clean"
 for t in $plan; do
 	grep -qE "^SRIOVH (ok|not ok) $t( |$)" "$tap.clean" ||
 		echo "not ok $name/$t # no result (VM died or timed out, see $console)"

@@ -1,0 +1,197 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh check [TESTS...]   everything, or the named tests/groups
+# run.sh kunit              KUnit alone
+# run.sh demo               the module at work in a VM, as an admin sees it
+#
+# TESTS words: build, dkms, style, kunit (groups), a scenario name (e.g.
+# card_before_igb), or a kernel (debug, stock-6.12, stock-6.1). Scenarios run
+# on every kernel unless a kernel is named.
+#
+# Prints TAP ("ok N - name") and ends with "N passed, N failed".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tools/testing
+out=$top/out
+mode=${1:-check}
+shift || true
+words=" $* "
+mkdir -p "$out/logs"
+
+n=0 passed=0 failed=0
+emit() {
+	local line=$1
+	n=$((n + 1))
+	case "$line" in
+	"not ok "*)
+		failed=$((failed + 1))
+		echo "not ok $n - ${line#not ok }"
+		;;
+	"ok "*)
+		passed=$((passed + 1))
+		echo "ok $n - ${line#ok }"
+		;;
+	esac
+}
+summary() {
+	echo "1..$n"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+log() { echo "# $*"; }
+
+scenario_words=
+for w in $*; do
+	case "$w" in
+	build|dkms|style|kunit|debug|stock-6.12|stock-6.1) ;;
+	*) scenario_words="$scenario_words $w" ;;
+	esac
+done
+# want GROUP: run it when no words were given or the group is named.
+want() {
+	[ -z "${words// /}" ] || [[ "$words" == *" $1 "* ]]
+}
+# want_kernel K: scenarios on kernel K.
+want_kernel() {
+	[ -z "${words// /}" ] && return 0
+	[[ "$words" == *" $1 "* ]] && return 0
+	# Named scenarios without a kernel: all kernels.
+	[ -n "${scenario_words// /}" ] && ! [[ "$words" =~ " "(debug|stock-6.12|stock-6.1)" " ]]
+}
+
+# ---- set-up: packages and the test kernel ------------------------------
+log "installing packages (log: out/setup.log)"
+if ! "$here/setup-host.sh" > "$out/setup.log" 2>&1; then
+	tail -n 20 "$out/setup.log"
+	emit "not ok setup # tools/testing/setup-host.sh failed, see out/setup.log"
+	summary
+	exit 1
+fi
+log "test kernel (log: out/kernel.log; about 10 minutes when not cached)"
+if ! kdir=$("$here/kernel.sh" 2> "$out/kernel.log"); then
+	tail -n 20 "$out/kernel.log"
+	emit "not ok test-kernel # tools/testing/kernel.sh failed, see out/kernel.log"
+	summary
+	exit 1
+fi
+dbg_kver=$(cat "$kdir/build/include/config/kernel.release")
+# Debian's kernels we claim: bookworm's 6.1 and backports' 6.12.
+k61=$(ls /lib/modules | grep '^6\.1\.' | sort -V | tail -n1)
+k612=$(ls /lib/modules | grep '^6\.12\.' | sort -V | tail -n1)
+
+# build_module NAME KDIR [MAKE ARGS]: a private copy of the tree per kernel,
+# since kbuild writes objects next to the sources.
+build_module() {
+	local name=$1 kd=$2
+	shift 2
+	local b=$out/build-$name
+	rsync -a --delete --exclude /out --exclude /.git "$top/" "$b/"
+	make -C "$kd" M="$b" "$@" modules > "$out/logs/build-$name.log" 2>&1
+}
+
+# ---- builds: zero warnings with W=1 against every kernel we claim -------
+if [ "$mode" = check ] && want build; then
+	for spec in "6.1:/lib/modules/$k61/build" "6.12:/lib/modules/$k612/build" \
+		    "debug:$kdir/build"; do
+		name=${spec%%:*} kd=${spec#*:}
+		if ! build_module "$name" "$kd" W=1; then
+			emit "not ok build/$name-W=1 # build failed, see out/logs/build-$name.log"
+		elif w=$(grep -E 'warning:|error:' "$out/logs/build-$name.log" | head -n1) && [ -n "$w" ]; then
+			emit "not ok build/$name-W=1 # $w"
+		else
+			emit "ok build/$name-W=1"
+		fi
+	done
+fi
+
+# ---- DKMS: build for one kernel, autoinstall for the other --------------
+if [ "$mode" = check ] && want dkms; then
+	if "$here/dkms-test.sh" "$k61" "$k612" > "$out/logs/dkms.log" 2>&1; then
+		emit "ok dkms/build-$k61-autoinstall-$k612"
+	else
+		emit "not ok dkms/build-$k61-autoinstall-$k612 # $(tail -n1 "$out/logs/dkms.log")"
+	fi
+fi
+
+# ---- style: checkpatch --strict and sparse C=2 ---------------------------
+if [ "$mode" = check ] && want style; then
+	for what in checkpatch sparse; do
+		if "$here/style.sh" "$what" > "$out/logs/style-$what.log" 2>&1; then
+			emit "ok style/$what"
+		else
+			emit "not ok style/$what # $(grep -m1 -E 'WARNING|ERROR|CHECK|warning|error' "$out/logs/style-$what.log")"
+		fi
+	done
+fi
+
+# run_vm NAME KERNEL KVER MODROOT MODE TESTS KO...
+run_vm() {
+	local name=$1 kernel=$2 kver=$3 modroot=$4 vmmode=$5 tests=$6
+	shift 6
+	local initrd=$out/initrd-$name.gz line
+	if ! "$here/initramfs.sh" "$kver" "$modroot" "$initrd" "$@" > "$out/logs/initrd-$name.log" 2>&1; then
+		emit "not ok $name/initramfs # see out/logs/initrd-$name.log"
+		return
+	fi
+	log "booting $name ($kver) under TCG"
+	while read -r line; do
+		case "$line" in
+		"# "*) echo "$line" ;;
+		*) emit "$line" ;;
+		esac
+	done < <("$here/vm.sh" "$name" "$kernel" "$initrd" "$vmmode" "$tests" "$out/logs" 2>&1)
+}
+
+# ---- KUnit ----------------------------------------------------------------
+if [ "$mode" = kunit ] || { [ "$mode" = check ] && want kunit; }; then
+	rsync -a --delete --exclude /out --exclude /.git "$top/" "$out/build-kunit/"
+	if ! make -C "$kdir/build" M="$out/build-kunit/kunit" W=1 modules > "$out/logs/build-kunit.log" 2>&1; then
+		emit "not ok kunit/build # see out/logs/build-kunit.log"
+	else
+		run_vm kunit "$kdir/build/arch/x86/boot/bzImage" "$dbg_kver" "$kdir/root" kunit "" \
+			"$out/build-kunit/kunit/sriov_helper_kunit.ko"
+	fi
+fi
+
+# ---- VM scenarios on the debug kernel and Debian's own -----------------
+if [ "$mode" = check ]; then
+	if want_kernel debug; then
+		if build_module debug "$kdir/build"; then
+			run_vm debug "$kdir/build/arch/x86/boot/bzImage" "$dbg_kver" "$kdir/root" check \
+				"$scenario_words" "$out/build-debug/sriov_helper.ko"
+		else
+			emit "not ok debug/module-build # see out/logs/build-debug.log"
+		fi
+	fi
+	for spec in "stock-6.12:$k612" "stock-6.1:$k61"; do
+		name=${spec%%:*} kv=${spec#*:}
+		want_kernel "$name" || continue
+		bname=${name#stock-}
+		if build_module "$bname" "/lib/modules/$kv/build"; then
+			run_vm "$name" "/boot/vmlinuz-$kv" "$kv" / check "$scenario_words" \
+				"$out/build-$bname/sriov_helper.ko"
+		else
+			emit "not ok $name/module-build # see out/logs/build-$bname.log"
+		fi
+	done
+fi
+
+# ---- demo ------------------------------------------------------------------
+if [ "$mode" = demo ]; then
+	build_module debug "$kdir/build" || { echo "module build failed: out/logs/build-debug.log"; exit 1; }
+	"$here/initramfs.sh" "$dbg_kver" "$kdir/root" "$out/initrd-demo.gz" "$out/build-debug/sriov_helper.ko" ||
+		exit 1
+	log "booting the test kernel ($dbg_kver) with an emulated Intel 82576 (igb) under QEMU"
+	log "(TCG emulation with KASAN and lockdep: about two minutes)"
+	"$here/vm.sh" demo "$kdir/build/arch/x86/boot/bzImage" "$out/initrd-demo.gz" demo "" "$out/logs" > "$out/logs/demo.result"
+	sed -e '/^SRIOVH done/d' -e 's/\r$//' "$out/logs/demo.tap.log"
+	if grep -q '^not ok' "$out/logs/demo.result"; then
+		grep '^not ok' "$out/logs/demo.result"
+		exit 1
+	fi
+	exit 0
+fi
+
+summary
