@@ -197,16 +197,18 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 	return;
 
 failed:
-	if (ret == -EBUSY && pf->busy_retries < SRIOVH_BUSY_RETRIES) {
+	if (ret == -EBUSY) {
 		mutex_lock(&sriovh_lock);
-		pf->busy_retries++;
-		sriovh_pf_queue_locked(pf,
-				       msecs_to_jiffies(SRIOVH_BUSY_RETRY_MS));
-		snprintf(pf->reason, sizeof(pf->reason),
-			 "driver %s busy, retry %u", drv->name,
-			 pf->busy_retries);
+		if (pf->busy_retries < SRIOVH_BUSY_RETRIES) {
+			pf->busy_retries++;
+			sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_BUSY_RETRY_MS));
+			snprintf(pf->reason, sizeof(pf->reason),
+				 "driver %s busy, retry %u", drv->name,
+				 pf->busy_retries);
+			mutex_unlock(&sriovh_lock);
+			return;
+		}
 		mutex_unlock(&sriovh_lock);
-		return;
 	}
 	sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
 		      "driver %s could not set %u VFs", drv->name,

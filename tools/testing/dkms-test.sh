@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # dkms-test.sh KVER_A KVER_B: in a private DKMS tree, add the module,
-# "dkms build" it for kernel A, then "dkms autoinstall" for kernel B (what
-# the kernel's postinst hook runs on an upgrade), and check both .ko files
-# carry the right vermagic.
+# "dkms build" it for kernel A, then "dkms autoinstall" for A and for B (what
+# the kernel's postinst hook runs on an upgrade: B is the new kernel), and
+# check that both modules carry the right vermagic and were installed.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,10 +14,12 @@ trap 'rm -rf "$t"' EXIT
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 opts=(--dkmstree "$t/dkms" --sourcetree "$t/src" --installtree "$t/install")
 
-mkdir -p "$t/dkms" "$t/src" "$t/install"
+# The install tree stands for /lib/modules: one directory per kernel.
+mkdir -p "$t/dkms" "$t/src" "$t/install/$a" "$t/install/$b"
 rsync -a --exclude /out --exclude /.git --exclude /kunit "$top/" "$t/src/sriov_helper-$ver/"
 dkms add -m sriov_helper -v "$ver" "${opts[@]}"
 dkms build -m sriov_helper -v "$ver" -k "$a" "${opts[@]}"
+dkms autoinstall -k "$a" "${opts[@]}"
 dkms autoinstall -k "$b" "${opts[@]}"
 dkms status "${opts[@]}"
 
@@ -31,6 +33,8 @@ check() {
 }
 check "$a"
 check "$b"
-find "$t/install" -name 'sriov_helper.ko*' | grep -q "$b" ||
-	{ echo "autoinstall did not install for $b"; exit 1; }
-echo "dkms build ($a) and autoinstall ($b): ok"
+for k in "$a" "$b"; do
+	find "$t/install/$k" -name 'sriov_helper.ko*' | grep -q . ||
+		{ echo "autoinstall did not install for $k"; exit 1; }
+done
+echo "dkms build ($a), autoinstall ($a, $b): ok"

@@ -109,9 +109,9 @@ fi
 # ---- DKMS: build for one kernel, autoinstall for the other --------------
 if [ "$mode" = check ] && want dkms; then
 	if "$here/dkms-test.sh" "$k61" "$k612" > "$out/logs/dkms.log" 2>&1; then
-		emit "ok dkms/build-$k61-autoinstall-$k612"
+		emit "ok dkms/build-and-autoinstall-$k61-$k612"
 	else
-		emit "not ok dkms/build-$k61-autoinstall-$k612 # $(tail -n1 "$out/logs/dkms.log")"
+		emit "not ok dkms/build-and-autoinstall-$k61-$k612 # $(tail -n1 "$out/logs/dkms.log")"
 	fi
 fi
 

@@ -6,8 +6,22 @@
 # the mirror is taken from the machine's own apt sources, never hard-coded.
 set -euo pipefail
 
-STAMP=${SRIOVH_CACHE:-/var/cache/sriov_helper}/setup-host.v3
-if [ -f "$STAMP" ] && [ "${1:-}" != "--force" ]; then
+PKGS="build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
+busybox-static sparse dkms rsync python3 pciutils iproute2 linux-source-6.12"
+
+# Nothing to do when everything is in place: the packages, a QEMU that has
+# the igb device (bookworm's own 7.2 has not), and Debian's 6.1 and 6.12
+# kernels with their headers.
+have_all() {
+	local p
+	for p in $PKGS; do
+		dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "ok installed" || return 1
+	done
+	qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"' || return 1
+	ls /lib/modules/6.1.*/build/Makefile /lib/modules/6.12.*/build/Makefile >/dev/null 2>&1 || return 1
+	ls /boot/vmlinuz-6.1.* /boot/vmlinuz-6.12.* >/dev/null 2>&1 || return 1
+}
+if have_all; then
 	exit 0
 fi
 
@@ -48,23 +62,17 @@ Suites: bookworm-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-	apt-get update -q
-elif [ ! -f "$STAMP.updated" ]; then
-	apt-get update -q
 fi
-mkdir -p "$(dirname "$STAMP")"
-touch "$STAMP.updated"
+apt-get update -q
 
 # The 6.1 image and headers: whatever bookworm's own meta package points at.
 # Backports is pinned below the release, so the candidate is bookworm's 6.1.
 pkg61=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-6/ { print $2; exit }')
 hdr61=${pkg61/linux-image-/linux-headers-}
 
-apt-get install -y -q --no-install-recommends \
-	build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils \
-	busybox-static sparse dkms rsync python3 pciutils iproute2 \
-	linux-source-6.12 "$pkg61" "$hdr61"
+# shellcheck disable=SC2086 # a list of names
+apt-get install -y -q --no-install-recommends $PKGS "$pkg61" "$hdr61"
 apt-get install -y -q --no-install-recommends -t bookworm-backports \
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64
 
-touch "$STAMP"
+have_all || { echo "setup-host: packages installed but the test bed is incomplete" >&2; exit 1; }

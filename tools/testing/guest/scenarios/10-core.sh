@@ -172,3 +172,47 @@ t_insmod_rmmod_20() {
 	done
 	vfs_bound "$PFDIR" 7 igbvf || fail "VFs not bound after cycles"
 }
+
+# A configfs write before the PF is bound waits, then applies at bind.
+scenario configfs_before_bind
+t_configfs_before_bind() {
+	modprobe sriov_helper || { fail "modprobe failed"; return; }
+	mkdir "$CFS/0000:01:00.0" && echo 5 > "$CFS/0000:01:00.0/vfs" ||
+		{ fail "configfs failed"; return; }
+	settle
+	expect_eq "$(cat "$CFS/0000:01:00.0/status")" "pending" "status before bind" || return
+	modprobe igb || { fail "modprobe igb failed"; return; }
+	expect_vfs "$PFDIR" 5 igbvf || return
+	wait_for 30 grep -qx "applied 5" "$CFS/0000:01:00.0/status" ||
+		{ fail "status: $(cat "$CFS/0000:01:00.0/status")"; return; }
+	echo $PF > /sys/bus/pci/drivers/igb/unbind
+	expect_eq "$(cat "$CFS/0000:01:00.0/status")" "pending: no driver bound" "status after unbind"
+}
+
+# Bad configfs input: a clear error, and nothing changes.
+scenario configfs_bad_input
+t_configfs_bad_input() {
+	local v
+	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	mkdir "$CFS/01:00.0" && echo 2 > "$CFS/01:00.0/vfs" || { fail "configfs failed"; return; }
+	expect_vfs "$PFDIR" 2 igbvf || return
+	for v in abc -1 +2 0x3 65536 "" "2 3" 99999999999999999999; do
+		mark "cfs $v"
+		if echo "$v" > "$CFS/01:00.0/vfs" 2>/dev/null; then
+			fail "vfs '$v' accepted"
+			return
+		fi
+		expect_log "cfs $v" "sriov_helper: invalid vfs value '$v' for 01:00.0:" 5 || return
+	done
+	expect_eq "$(cat "$CFS/01:00.0/vfs")" 2 "vfs after bad writes" || return
+	numvfs_is "$PFDIR" 2 || { fail "VFs changed"; return; }
+	mark "names"
+	mkdir "$CFS/01:00" 2>/dev/null && { fail "mkdir 01:00 accepted"; return; }
+	expect_log names "sriov_helper: invalid configfs entry name '01:00': expected" 5 || return
+	mkdir "$CFS/0000:01:00.0" 2>/dev/null && { fail "second name for one PF accepted"; return; }
+	expect_log names "sriov_helper: configfs entry '0000:01:00.0' names the same PF as an existing entry" 5 || return
+	# The parameter view is read-only.
+	echo "01:00.0,vfs=1" > /sys/module/sriov_helper/parameters/pf 2>/dev/null &&
+		{ fail "parameters/pf is writable"; return; }
+	numvfs_is "$PFDIR" 2 || fail "VFs changed"
+}

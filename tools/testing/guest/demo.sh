@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make demo: the card's command on an emulated Intel 82576, shown the way
+# an admin would look at it.
+. /tests/lib.sh
+
+say() { printf '\n# %s\n' "$*"; }
+run() { printf '$ %s\n' "$*"; sh -c "$*" 2>&1; }
+
+show_vfs() {
+	local v addr drv net
+	printf '%-14s %-8s %s\n' "VF" "driver" "netdev"
+	for v in "$PFDIR"/virtfn*; do
+		[ -e "$v" ] || { echo "(no VFs)"; return; }
+		addr=$(basename "$(readlink "$v")")
+		drv=$(basename "$(readlink "$v/driver" 2>/dev/null)" 2>/dev/null)
+		net=$(ls "$v/net" 2>/dev/null | head -n1)
+		printf '%-14s %-8s %s\n' "$addr" "${drv:-none}" "${net:--}"
+	done
+}
+
+modprobe igbvf	# udev's job on a host: the VF driver for new VFs
+
+say "An Intel 82576 (igb) with SR-IOV, at 0000:01:00.0:"
+run "cat $PFDIR/vendor $PFDIR/device $PFDIR/sriov_totalvfs"
+say "Its driver binds (at boot, udev loads igb); no VFs yet:"
+run "/sbin/modprobe igb"
+sleep 1
+run "cat $PFDIR/sriov_numvfs"
+
+say "The card's command:"
+run "/sbin/modprobe sriov_helper pf=01:00.0,vfs=7"
+wait_for 120 sh -c "dmesg | grep -q 'sriov_helper: 7 VFs enabled'"
+run "dmesg | grep sriov_helper: | grep -v taint"
+run "cat $PFDIR/sriov_numvfs"
+show_vfs
+run "cat /sys/module/sriov_helper/parameters/pf"
+
+say "The same as a persistent setting: /etc/modprobe.d/sriov_helper.conf"
+echo '  options sriov_helper pf=01:00.0,vfs=7'
+
+say "Runtime change through configfs: 3 VFs (goes through 0 first)"
+run "mkdir /sys/kernel/config/sriov_helper/0000:01:00.0"
+run "echo 3 > /sys/kernel/config/sriov_helper/0000:01:00.0/vfs"
+wait_for 120 grep -qx "applied 3" "$CFS/0000:01:00.0/status"
+run "cat /sys/kernel/config/sriov_helper/0000:01:00.0/status"
+show_vfs
+
+say "A mistake is named, and changes nothing:"
+run "echo 9 > /sys/kernel/config/sriov_helper/0000:01:00.0/vfs"
+wait_for 30 grep -q "^failed" "$CFS/0000:01:00.0/status"
+run "cat /sys/kernel/config/sriov_helper/0000:01:00.0/status"
+run "cat $PFDIR/sriov_numvfs"
+run "rmdir /sys/kernel/config/sriov_helper/0000:01:00.0 && rmmod sriov_helper"
+run "/sbin/modprobe sriov_helper pf=01:00.0,vfz=7"
+run "dmesg | tail -n 1"
+
+say "rmmod left the VFs in place:"
+run "cat $PFDIR/sriov_numvfs"
