@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for sriov_helper's pure logic: the pf= parser and the apply
- * decision. The code under test is compiled into this module as is, so
+ * KUnit tests for sriov_helper's pure logic: the pf= parser, the apply
+ * decision, and the bus-range and MMIO predictions. The code under test is compiled into this module as is, so
  * that what is tested is the very text the module and sriovctl build.
  */
 #include <kunit/test.h>
@@ -11,6 +11,7 @@
 
 #include "../sriov_helper/parse.c"
 #include "../sriov_helper/decide.c"
+#include "../sriov_helper/predict.c"
 
 /* ---- parser ---------------------------------------------------------- */
 
@@ -52,9 +53,19 @@ static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	{ "01:00.0,", "error: trailing comma: ," },
 	{ "01:00.0,,vfs=1", "error: empty key=value: " },
 	{ "01:00.0,vfs", "error: expected key=value: vfs" },
-	{ "01:00.0,VFS=1", "error: unknown key (known: vfs): VFS" },
-	{ "01:00.0,numvfs=1", "error: unknown key (known: vfs): numvfs" },
-	{ "01:00.0,vfs=1,vfs=2", "error: vfs given twice: vfs=2" },
+	{ "01:00.0,VFS=1", "error: unknown key (known: vfs, on_bus_range): VFS" },
+	{ "01:00.0,numvfs=1", "error: unknown key (known: vfs, on_bus_range): numvfs" },
+	{ "01:00.0,vfs=1,vfs=2", "error: key given twice: vfs=2" },
+	/* The bus-range policy. */
+	{ "01:00.0,vfs=7,on_bus_range=fail", "0000:01:00.0,vfs=7,on_bus_range=fail" },
+	{ "01:00.0,on_bus_range=clamp,vfs=7", "0000:01:00.0,vfs=7" },
+	{ "01:00.0,vfs=7,on_bus_range=Fail",
+	  "error: on_bus_range must be clamp or fail: on_bus_range=Fail" },
+	{ "01:00.0,vfs=7,on_bus_range=",
+	  "error: on_bus_range must be clamp or fail: on_bus_range=" },
+	{ "01:00.0,on_bus_range=fail", "error: missing vfs=N: 01:00.0,on_bus_range=fail" },
+	{ "01:00.0,vfs=1,on_bus_range=fail,on_bus_range=clamp",
+	  "error: key given twice: on_bus_range=clamp" },
 	{ "01:00.0,vfs=1,", "error: trailing comma: ," },
 	/* Addresses. */
 	{ "01:00,vfs=1", "error: expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex): 01:00" },
@@ -103,8 +114,10 @@ static void sriovh_parse_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, out);
 	while ((ret = sriovh_parse_next(&cursor, &e, &err)) == 1) {
 		sriovh_format_target(&e.target, name, sizeof(name));
-		n += scnprintf(out + n, 512 - n, "%s%s,vfs=%u", n ? ";" : "",
-			       name, e.vfs);
+		n += scnprintf(out + n, 512 - n, "%s%s,vfs=%u%s", n ? ";" : "",
+			       name, e.vfs,
+			       e.on_bus_range == SRIOVH_BUSRANGE_FAIL ?
+			       ",on_bus_range=fail" : "");
 	}
 	if (ret < 0) {
 		KUNIT_EXPECT_TRUE(test, ret == -EINVAL || ret == -ERANGE);
@@ -202,6 +215,157 @@ static void sriovh_decide_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)sriovh_decide(&c->facts), (int)c->want);
 }
 
+/* ---- bus range: VF routing IDs against the PF's bus window ------------- */
+
+struct sriovh_bus_case {
+	const char *name;
+	struct sriovh_bus_geom g;
+	struct sriovh_vf_layout l;
+	u16 n;
+	u16 total;
+	bool fits;
+	u32 last_bus;	/* of VF n-1; unchecked when n is 0 */
+	u16 max;	/* the largest count that fits, layout fixed */
+};
+
+/*
+ * Real cards' First VF Offset / VF Stride (lspci -vvv, SR-IOV capability)
+ * and the windows they meet. The first case is the seed's failure:
+ * "igb 0000:01:00.0: can't enable 7 VFs (bus 02 out of range of [bus 01])".
+ */
+static const struct sriovh_bus_case sriovh_bus_cases[] = {
+	{ "I350 no ARI, 7 VFs, [bus 01]", { 1, 0, 1 }, { 0x180, 4 }, 7, 8,
+	  false, 2, 0 },
+	{ "I350 no ARI, 7 VFs, [bus 01-02]", { 1, 0, 2 }, { 0x180, 4 }, 7, 8,
+	  true, 2, 8 },
+	{ "I350 ARI, 7 VFs, [bus 01]", { 1, 0, 1 }, { 0x80, 4 }, 7, 8,
+	  true, 1, 8 },
+	{ "82576 PF0, 7 VFs", { 1, 0, 1 }, { 0x80, 2 }, 7, 7, true, 1, 7 },
+	{ "82576 PF1, 7 VFs", { 1, 1, 1 }, { 0x80, 2 }, 7, 7, true, 1, 7 },
+	{ "82599 PF1, 63 VFs", { 1, 1, 1 }, { 0x80, 2 }, 63, 63, true, 1, 63 },
+	{ "X710 ARI, 64 VFs", { 0x3b, 0, 0x3b }, { 0x10, 1 }, 64, 64,
+	  true, 0x3b, 64 },
+	{ "ARI PF1, offset 9, stride 1, 8 VFs", { 5, 1, 5 }, { 9, 1 }, 8, 8,
+	  true, 5, 8 },
+	/* Routing ID 0xff is the last on the bus, 0x100 is the next bus. */
+	{ "edge: last VF at 0xff", { 1, 0, 1 }, { 0x80, 1 }, 128, 129,
+	  true, 1, 128 },
+	{ "edge: last VF at 0x100", { 1, 0, 1 }, { 0x80, 1 }, 129, 129,
+	  false, 2, 128 },
+	/* On bus 0xff a carry must not wrap around to bus 0. */
+	{ "edge: bus ff carries to 0x100", { 0xff, 0, 0xff }, { 0x80, 2 }, 65,
+	  65, false, 0x100, 64 },
+	{ "N = 0 always fits", { 1, 0, 1 }, { 0x180, 4 }, 0, 8, true, 0, 0 },
+	{ "N = total", { 1, 0, 1 }, { 0x80, 2 }, 8, 8, true, 1, 8 },
+	{ "stride 0, one VF", { 1, 0, 1 }, { 0x80, 0 }, 1, 1, true, 1, 1 },
+};
+
+static void sriovh_bus_case_desc(const struct sriovh_bus_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sriovh_bus, sriovh_bus_cases, sriovh_bus_case_desc);
+
+static int sriovh_fixed_layout(void *ctx, u16 n, struct sriovh_vf_layout *l)
+{
+	*l = *(const struct sriovh_vf_layout *)ctx;
+	return 0;
+}
+
+static void sriovh_bus_test(struct kunit *test)
+{
+	const struct sriovh_bus_case *c = test->param_value;
+	struct sriovh_vf_layout l = c->l;
+	u16 max = 0xffff;
+
+	KUNIT_EXPECT_EQ(test, sriovh_bus_fits(&c->g, &c->l, c->n), c->fits);
+	if (c->n)
+		KUNIT_EXPECT_EQ(test, sriovh_vf_bus(&c->g, &c->l, c->n - 1),
+				c->last_bus);
+	KUNIT_ASSERT_EQ(test, sriovh_bus_max_fit(&c->g, c->total,
+						 sriovh_fixed_layout, &l, &max), 0);
+	KUNIT_EXPECT_EQ(test, max, c->max);
+}
+
+/* The PCI core refuses offset 0, and stride 0 with more than one VF. */
+static void sriovh_layout_valid_test(struct kunit *test)
+{
+	struct sriovh_vf_layout ok = { 0x80, 2 }, s0 = { 0x80, 0 };
+	struct sriovh_vf_layout o0 = { 0, 2 };
+
+	KUNIT_EXPECT_TRUE(test, sriovh_layout_valid(&ok, 7));
+	KUNIT_EXPECT_TRUE(test, sriovh_layout_valid(&s0, 1));
+	KUNIT_EXPECT_FALSE(test, sriovh_layout_valid(&s0, 2));
+	KUNIT_EXPECT_FALSE(test, sriovh_layout_valid(&o0, 1));
+	KUNIT_EXPECT_TRUE(test, sriovh_layout_valid(&o0, 0));
+}
+
+/*
+ * A device whose offset grows with NumVFs: fits at 4, not at 5 or more.
+ * The walk must ask the device for each count, not extrapolate.
+ */
+static int sriovh_growing_layout(void *ctx, u16 n, struct sriovh_vf_layout *l)
+{
+	l->offset = n <= 4 ? 0xf0 : 0x100;
+	l->stride = 4;
+	return 0;
+}
+
+static void sriovh_bus_max_fit_varying_test(struct kunit *test)
+{
+	struct sriovh_bus_geom g = { 1, 0, 1 };
+	u16 max = 0;
+
+	KUNIT_ASSERT_EQ(test, sriovh_bus_max_fit(&g, 8, sriovh_growing_layout,
+						 NULL, &max), 0);
+	KUNIT_EXPECT_EQ(test, max, 4);
+}
+
+/* on_bus_range: clamp enables what fits, fail enables nothing. */
+static void sriovh_clamp_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sriovh_clamp(7, 3, SRIOVH_BUSRANGE_CLAMP), 3);
+	KUNIT_EXPECT_EQ(test, sriovh_clamp(7, 3, SRIOVH_BUSRANGE_FAIL), 0);
+	KUNIT_EXPECT_EQ(test, sriovh_clamp(7, 0, SRIOVH_BUSRANGE_CLAMP), 0);
+	KUNIT_EXPECT_EQ(test, sriovh_clamp(3, 7, SRIOVH_BUSRANGE_FAIL), 3);
+	KUNIT_EXPECT_EQ(test, sriovh_clamp(7, 7, SRIOVH_BUSRANGE_FAIL), 7);
+	KUNIT_EXPECT_EQ(test, sriovh_clamp(0, 0, SRIOVH_BUSRANGE_CLAMP), 0);
+}
+
+/* ---- MMIO: VF BARs against what was assigned ----------------------------- */
+
+static void sriovh_mmio_test(struct kunit *test)
+{
+	/* QEMU's NVMe: 16 KiB per VF, 127 VFs; unassigned behind a port. */
+	struct sriovh_iov_bar nvme_none[6] = { { 0x4000, 0 } };
+	struct sriovh_iov_bar nvme_ok[6] = { { 0x4000, 0x1fc000 } };
+	struct sriovh_iov_bar small[6] = { { 0x4000, 0x10000 } };
+	/* Two BARs: the tighter one decides. */
+	struct sriovh_iov_bar two[6] = { { 0x4000, 0x1fc000 }, { 0x1000, 0x3000 } };
+	struct sriovh_iov_bar none[6] = {};
+
+	KUNIT_EXPECT_EQ(test, sriovh_mmio_max_fit(nvme_none, 6, 127), 0);
+	KUNIT_EXPECT_EQ(test, sriovh_mmio_max_fit(nvme_ok, 6, 127), 127);
+	KUNIT_EXPECT_EQ(test, sriovh_mmio_max_fit(small, 6, 127), 4);
+	KUNIT_EXPECT_EQ(test, sriovh_mmio_max_fit(two, 6, 127), 3);
+	KUNIT_EXPECT_EQ(test, sriovh_mmio_max_fit(none, 6, 8), 8);
+}
+
+static struct kunit_case sriovh_predict_test_cases[] = {
+	KUNIT_CASE_PARAM(sriovh_bus_test, sriovh_bus_gen_params),
+	KUNIT_CASE(sriovh_layout_valid_test),
+	KUNIT_CASE(sriovh_bus_max_fit_varying_test),
+	KUNIT_CASE(sriovh_clamp_test),
+	KUNIT_CASE(sriovh_mmio_test),
+	{}
+};
+
+static struct kunit_suite sriovh_predict_suite = {
+	.name = "sriovh_predict",
+	.test_cases = sriovh_predict_test_cases,
+};
+
 static struct kunit_case sriovh_parse_test_cases[] = {
 	KUNIT_CASE_PARAM(sriovh_parse_test, sriovh_parse_gen_params),
 	KUNIT_CASE(sriovh_format_roundtrip_test),
@@ -224,7 +388,8 @@ static struct kunit_suite sriovh_decide_suite = {
 	.test_cases = sriovh_decide_test_cases,
 };
 
-kunit_test_suites(&sriovh_parse_suite, &sriovh_decide_suite);
+kunit_test_suites(&sriovh_parse_suite, &sriovh_decide_suite,
+		  &sriovh_predict_suite);
 
 MODULE_DESCRIPTION("KUnit tests for sriov_helper");
 MODULE_LICENSE("GPL");

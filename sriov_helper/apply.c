@@ -6,6 +6,7 @@
  */
 #include <linux/device.h>
 #include <linux/jiffies.h>
+#include <linux/string.h>
 
 #include <sriov_helper/decide.h>
 
@@ -46,6 +47,10 @@ int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf, size_t len)
 	lockdep_assert_held(&sriovh_lock);
 	switch (pf->state) {
 	case SRIOVH_PF_APPLIED:
+		if (pf->enabled < pf->requested && pf->reason[0])
+			return scnprintf(buf, len, "applied %d (asked %u): %s\n",
+					 pf->enabled, pf->requested,
+					 pf->reason);
 		if (pf->enabled < pf->requested)
 			return scnprintf(buf, len, "applied %d (asked %u)\n",
 					 pf->enabled, pf->requested);
@@ -65,13 +70,15 @@ static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
 			  int enabled, int err, const char *fmt, ...)
 	__printf(5, 6);
 
-static void sriovh_record_applied(struct sriovh_pf *pf, int enabled)
+/* @why: set when fewer VFs than asked were enabled on purpose (clamp). */
+static void sriovh_record_applied(struct sriovh_pf *pf, int enabled,
+				  const char *why)
 {
 	mutex_lock(&sriovh_lock);
 	pf->state = SRIOVH_PF_APPLIED;
 	pf->enabled = enabled;
 	pf->err = 0;
-	pf->reason[0] = '\0';
+	strscpy(pf->reason, why ? why : "", sizeof(pf->reason));
 	mutex_unlock(&sriovh_lock);
 }
 
@@ -104,8 +111,10 @@ static int sriovh_configure(struct pci_dev *pdev, struct pci_driver *drv,
 
 static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 {
+	enum sriovh_busrange_policy policy = SRIOVH_BUSRANGE_CLAMP;
 	const struct sriovh_rule *rule;
 	struct sriovh_pf_facts facts = {};
+	struct sriovh_diag diag;
 	struct pci_driver *drv;
 	enum sriovh_source source;
 	int ret;
@@ -114,6 +123,7 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 	rule = sriovh_rule_lookup_locked(pdev);
 	if (rule) {
 		facts.requested = rule->vfs;
+		policy = rule->on_bus_range;
 		pf->requested = rule->vfs;
 		pf->from = rule->target;
 		pf->source = rule->source;
@@ -144,7 +154,7 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 
 	switch (sriovh_decide(&facts)) {
 	case SRIOVH_ACT_NONE:
-		sriovh_record_applied(pf, facts.current_vfs);
+		sriovh_record_applied(pf, facts.current_vfs, NULL);
 		return;
 	case SRIOVH_ACT_ERR_RANGE:
 		pci_err(pdev, "sriov_helper: cannot enable %u VFs: sriov_totalvfs is %u (%s)\n",
@@ -174,26 +184,33 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 		if (!facts.requested) {
 			pci_info(pdev, "sriov_helper: VFs disabled (%s)\n",
 				 sriovh_source_name(source));
-			sriovh_record_applied(pf, 0);
+			sriovh_record_applied(pf, 0, NULL);
 			return;
 		}
 		pci_info(pdev, "sriov_helper: %u VFs disabled before enabling %u\n",
 			 facts.current_vfs, facts.requested);
 		fallthrough;
 	case SRIOVH_ACT_ENABLE:
-		ret = sriovh_configure(pdev, drv, facts.requested);
+		/* Name the cause before the PCI core answers ENOMEM to both. */
+		sriovh_diagnose(pdev, facts.requested, policy, &diag);
+		if (!diag.apply) {
+			sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev),
+				      diag.err, "%s", diag.reason);
+			return;
+		}
+		ret = sriovh_configure(pdev, drv, diag.apply);
 		if (ret < 0)
 			goto failed;
 		break;
 	}
 
-	if (ret < facts.requested)
+	if (ret < diag.apply)
 		pci_warn(pdev, "sriov_helper: %u VFs requested; only %d enabled\n",
-			 facts.requested, ret);
+			 diag.apply, ret);
 	else
 		pci_info(pdev, "sriov_helper: %d VFs enabled (driver %s, %s)\n",
 			 ret, drv->name, sriovh_source_name(source));
-	sriovh_record_applied(pf, ret);
+	sriovh_record_applied(pf, ret, diag.cause ? diag.reason : NULL);
 	return;
 
 failed:

@@ -71,6 +71,48 @@ invalid:
 	return -EINVAL;
 }
 
+static ssize_t sriovh_on_bus_range_show(struct config_item *item, char *page)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	ssize_t len;
+
+	mutex_lock(&sriovh_lock);
+	len = sysfs_emit(page, "%s\n", sriovh_policy_name(rule->on_bus_range));
+	mutex_unlock(&sriovh_lock);
+	return len;
+}
+
+static ssize_t sriovh_on_bus_range_store(struct config_item *item,
+					 const char *page, size_t count)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	enum sriovh_busrange_policy policy;
+	size_t len = strnlen(page, count);
+	const char *why = "embedded NUL";
+
+	if (len != count)
+		goto invalid;
+	if (len && page[len - 1] == '\n')
+		len--;
+	if (sriovh_parse_policy(page, len, &policy, &why))
+		goto invalid;
+
+	mutex_lock(&sriovh_lock);
+	if (rule->on_bus_range != policy) {
+		rule->on_bus_range = policy;
+		if (rule->vfs_set)
+			sriovh_queue_rule_locked(rule);
+	}
+	mutex_unlock(&sriovh_lock);
+	return count;
+
+invalid:
+	pr_err("invalid on_bus_range value '%.*s%s' for %s: %s\n",
+	       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
+	       len > SRIOVH_QUOTE_MAX ? "..." : "", config_item_name(item), why);
+	return -EINVAL;
+}
+
 static ssize_t sriovh_status_show(struct config_item *item, char *page)
 {
 	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
@@ -94,6 +136,14 @@ static struct configfs_attribute sriovh_attr_vfs = {
 	.store = sriovh_vfs_store,
 };
 
+static struct configfs_attribute sriovh_attr_on_bus_range = {
+	.ca_name = "on_bus_range",
+	.ca_owner = THIS_MODULE,
+	.ca_mode = 0600,
+	.show = sriovh_on_bus_range_show,
+	.store = sriovh_on_bus_range_store,
+};
+
 static struct configfs_attribute sriovh_attr_status = {
 	.ca_name = "status",
 	.ca_owner = THIS_MODULE,
@@ -103,6 +153,7 @@ static struct configfs_attribute sriovh_attr_status = {
 
 static struct configfs_attribute *sriovh_entry_attrs[] = {
 	&sriovh_attr_vfs,
+	&sriovh_attr_on_bus_range,
 	&sriovh_attr_status,
 	NULL,
 };

@@ -44,8 +44,10 @@ static int sriovh_pf_get(char *buffer, const struct kernel_param *kp)
 
 	list_for_each_entry(rule, &sriovh_param_rules, node) {
 		sriovh_format_target(&rule->target, name, sizeof(name));
-		len += scnprintf(buffer + len, PAGE_SIZE - len, "%s%s,vfs=%u",
-				 len ? ";" : "", name, rule->vfs);
+		len += scnprintf(buffer + len, PAGE_SIZE - len, "%s%s,vfs=%u%s",
+				 len ? ";" : "", name, rule->vfs,
+				 rule->on_bus_range == SRIOVH_BUSRANGE_FAIL ?
+				 ",on_bus_range=fail" : "");
 	}
 	len += scnprintf(buffer + len, PAGE_SIZE - len, "\n");
 	return len;
@@ -64,7 +66,7 @@ static const struct kernel_param_ops sriovh_pf_ops = {
 };
 
 module_param_cb(pf, &sriovh_pf_ops, NULL, 0444);
-MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N or VVVV:DDDD,vfs=N; repeat pf= or separate entries with ';'");
+MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
 
 static void sriovh_params_free(void)
 {
@@ -120,6 +122,7 @@ int sriovh_params_init(void)
 		rule->source = SRIOVH_SRC_PARAM;
 		rule->vfs = e.vfs;
 		rule->vfs_set = true;
+		rule->on_bus_range = e.on_bus_range;
 		list_add_tail(&rule->node, &sriovh_param_rules);
 	}
 	if (!ret)

@@ -167,6 +167,64 @@ static void sriovh_set_error(struct sriovh_parse_error *err,
 	err->why = why;
 }
 
+static const char * const sriovh_policy_names[] = {
+	[SRIOVH_BUSRANGE_CLAMP] = "clamp",
+	[SRIOVH_BUSRANGE_FAIL] = "fail",
+};
+
+const char *sriovh_policy_name(enum sriovh_busrange_policy policy)
+{
+	return (size_t)policy < ARRAY_SIZE(sriovh_policy_names) ?
+	       sriovh_policy_names[policy] : "?";
+}
+
+/**
+ * sriovh_parse_policy() - parse an on_bus_range value
+ * @s: text, not NUL-terminated
+ * @len: its length
+ * @out: the policy, set only on success
+ * @why: on failure, a static description
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_policy(const char *s, size_t len,
+			enum sriovh_busrange_policy *out, const char **why)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sriovh_policy_names); i++) {
+		if (strlen(sriovh_policy_names[i]) == len &&
+		    !memcmp(s, sriovh_policy_names[i], len)) {
+			*out = (enum sriovh_busrange_policy)i;
+			return 0;
+		}
+	}
+	*why = "on_bus_range must be clamp or fail";
+	return -EINVAL;
+}
+
+enum sriovh_key {
+	SRIOVH_KEY_VFS,
+	SRIOVH_KEY_ON_BUS_RANGE,
+	SRIOVH_NR_KEYS,
+};
+
+static const char * const sriovh_key_names[SRIOVH_NR_KEYS] = {
+	[SRIOVH_KEY_VFS] = "vfs",
+	[SRIOVH_KEY_ON_BUS_RANGE] = "on_bus_range",
+};
+
+static int sriovh_key_lookup(const char *s, size_t len)
+{
+	int k;
+
+	for (k = 0; k < SRIOVH_NR_KEYS; k++)
+		if (strlen(sriovh_key_names[k]) == len &&
+		    !memcmp(s, sriovh_key_names[k], len))
+			return k;
+	return -1;
+}
+
 /*
  * Parse "key=value" pairs of one entry. Every key may appear once; vfs is
  * required because an entry without a count would do nothing.
@@ -176,7 +234,7 @@ static int sriovh_parse_keys(const char *p, const char *end,
 			     struct sriovh_entry *e,
 			     struct sriovh_parse_error *err)
 {
-	bool have_vfs = false;
+	unsigned int seen = 0;
 
 	if (p == end) {
 		sriovh_set_error(err, entry, entry_len, p - 1, 1,
@@ -187,8 +245,9 @@ static int sriovh_parse_keys(const char *p, const char *end,
 		const char *comma = memchr(p, ',', (size_t)(end - p));
 		const char *kend = comma ? comma : end;
 		const char *eq = memchr(p, '=', (size_t)(kend - p));
-		const char *why;
-		int ret;
+		const char *val, *why;
+		size_t vlen;
+		int key, ret;
 
 		if (kend == p) {
 			sriovh_set_error(err, entry, entry_len, p, 0,
@@ -201,26 +260,30 @@ static int sriovh_parse_keys(const char *p, const char *end,
 					 "expected key=value");
 			return -EINVAL;
 		}
-		if (eq - p == 3 && !memcmp(p, "vfs", 3)) {
-			if (have_vfs) {
-				sriovh_set_error(err, entry, entry_len, p,
-						 (size_t)(kend - p),
-						 "vfs given twice");
-				return -EINVAL;
-			}
-			ret = sriovh_parse_u16(eq + 1, (size_t)(kend - eq - 1),
-					       &e->vfs, &why);
-			if (ret) {
-				sriovh_set_error(err, entry, entry_len, p,
-						 (size_t)(kend - p), why);
-				return ret;
-			}
-			have_vfs = true;
-		} else {
+		key = sriovh_key_lookup(p, (size_t)(eq - p));
+		if (key < 0) {
 			sriovh_set_error(err, entry, entry_len, p,
 					 (size_t)(eq - p),
-					 "unknown key (known: vfs)");
+					 "unknown key (known: vfs, on_bus_range)");
 			return -EINVAL;
+		}
+		if (seen & (1u << key)) {
+			sriovh_set_error(err, entry, entry_len, p,
+					 (size_t)(kend - p), "key given twice");
+			return -EINVAL;
+		}
+		seen |= 1u << key;
+		val = eq + 1;
+		vlen = (size_t)(kend - val);
+		if (key == SRIOVH_KEY_VFS)
+			ret = sriovh_parse_u16(val, vlen, &e->vfs, &why);
+		else
+			ret = sriovh_parse_policy(val, vlen, &e->on_bus_range,
+						  &why);
+		if (ret) {
+			sriovh_set_error(err, entry, entry_len, p,
+					 (size_t)(kend - p), why);
+			return ret;
 		}
 		p = comma ? comma + 1 : end;
 		if (comma && p == end) {
@@ -229,7 +292,7 @@ static int sriovh_parse_keys(const char *p, const char *end,
 			return -EINVAL;
 		}
 	}
-	if (!have_vfs) {
+	if (!(seen & (1u << SRIOVH_KEY_VFS))) {
 		sriovh_set_error(err, entry, entry_len, entry, entry_len,
 				 "missing vfs=N");
 		return -EINVAL;

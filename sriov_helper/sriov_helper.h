@@ -22,6 +22,7 @@ struct sriovh_rule {
 	enum sriovh_source source;
 	bool vfs_set;
 	u16 vfs;
+	enum sriovh_busrange_policy on_bus_range;
 };
 
 enum sriovh_pf_state {
@@ -30,7 +31,7 @@ enum sriovh_pf_state {
 	SRIOVH_PF_FAILED,
 };
 
-#define SRIOVH_REASON_LEN 96
+#define SRIOVH_REASON_LEN 128
 
 /*
  * One PF that a rule has matched, keyed by its address. The work looks the
@@ -70,6 +71,26 @@ extern struct mutex sriovh_lock;
 extern struct list_head sriovh_cfs_rules;
 extern struct list_head sriovh_param_rules;
 extern bool sriovh_stopping;
+
+/* Why the PCI core would refuse a VF count, found before asking it. */
+enum sriovh_cause {
+	SRIOVH_CAUSE_NONE,
+	SRIOVH_CAUSE_BUS_RANGE,		/* VF routing IDs leave the bus window */
+	SRIOVH_CAUSE_MMIO,		/* VF BARs unassigned or too small */
+	SRIOVH_CAUSE_LAYOUT,		/* VF offset/stride the core refuses */
+};
+
+struct sriovh_diag {
+	enum sriovh_cause cause;
+	u16 fit;		/* the largest count that would work */
+	u16 apply;		/* what to enable: all, fewer (clamp) or 0 */
+	int err;		/* for status when apply is 0 */
+	char reason[SRIOVH_REASON_LEN];
+};
+
+/* diagnose.c */
+void sriovh_diagnose(struct pci_dev *pdev, u16 n,
+		     enum sriovh_busrange_policy policy, struct sriovh_diag *d);
 
 /* rules.c */
 const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev);

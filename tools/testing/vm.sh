@@ -21,6 +21,12 @@ append="$append softlockup_panic=1 nokaslr sriovh.mode=$mode"
 [ -n "$tests" ] && append="$append sriovh.tests=$(echo $tests | tr ' ' ,)"
 append="$append ${SRIOVH_APPEND:-}"
 
+# A small NVMe PF by default; SRIOVH_NVME_SRIOV=big gives the 127-VF one
+# whose VF BARs do not fit behind a root port without pci=realloc.
+nvme_small=sriov_max_vfs=4,max_ioqpairs=16,msix_qsize=32,sriov_vq_flexible=8,sriov_vi_flexible=4
+nvme_big=sriov_max_vfs=127,max_ioqpairs=256,msix_qsize=512,sriov_vq_flexible=254,sriov_vi_flexible=127
+[ "${SRIOVH_NVME_SRIOV:-}" = big ] && SRIOVH_NVME_SRIOV=$nvme_big
+
 start=$(date +%s)
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-M q35 -accel tcg -cpu max -smp "${SRIOVH_SMP:-2}" -m "${SRIOVH_MEM:-3072}" \
@@ -32,7 +38,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-device igb,netdev=n0,bus=rp1 \
 	-device pcie-root-port,id=rp2,chassis=2,slot=2 \
 	-device nvme-subsys,id=s0 \
-	-device nvme,serial=sriovh0,bus=rp2,subsys=s0,sriov_max_vfs=4,max_ioqpairs=16,msix_qsize=32,sriov_vq_flexible=8,sriov_vi_flexible=4 \
+	-device "nvme,serial=sriovh0,bus=rp2,subsys=s0,${SRIOVH_NVME_SRIOV:-$nvme_small}" \
 	"$@" </dev/null >"$outdir/$name.qemu.log" 2>&1
 rc=$?
 echo "# $name: VM ran $(( $(date +%s) - start ))s (qemu exit $rc)" >&2

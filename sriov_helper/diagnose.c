@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Before asking a driver for N VFs, find out whether the PCI core will
+ * refuse them, and why: the kernel's sriov_enable() returns ENOMEM both when
+ * the VFs' routing IDs leave the PF's bus range and when the VF BARs have no
+ * MMIO space, and the two need different remedies.
+ *
+ * Called with device_lock(PF) held and VF Enable clear: reading the VF
+ * layout for a given NumVFs means writing NumVFs, as the PCI core itself
+ * does (pci_iov_set_numvfs()); the original value is restored.
+ */
+#include <linux/pci.h>
+
+#include <sriov_helper/predict.h>
+
+#include "sriov_helper.h"
+
+/* How many bridges with spare bus numbers a message lists. */
+#define SRIOVH_MAX_SLOTS	4
+
+struct sriovh_cap {
+	struct pci_dev *pdev;
+	int pos;
+};
+
+static int sriovh_read_layout(void *ctx, u16 n, struct sriovh_vf_layout *l)
+{
+	const struct sriovh_cap *cap = ctx;
+
+	pci_write_config_word(cap->pdev, cap->pos + PCI_SRIOV_NUM_VF, n);
+	pci_read_config_word(cap->pdev, cap->pos + PCI_SRIOV_VF_OFFSET,
+			     &l->offset);
+	pci_read_config_word(cap->pdev, cap->pos + PCI_SRIOV_VF_STRIDE,
+			     &l->stride);
+	return 0;
+}
+
+/*
+ * The size of one VF's BAR i, sized the way __pci_read_base() does. Safe
+ * with VF Enable (and so VF MSE) clear: the VF BARs decode nothing then.
+ */
+static u64 sriovh_vf_bar_size(struct pci_dev *pdev, int pos, int i,
+			      bool *is64)
+{
+	int reg = pos + PCI_SRIOV_BAR + 4 * i;
+	u32 lo, hi = 0, szlo, szhi = ~0u;
+	u64 mask;
+
+	pci_read_config_dword(pdev, reg, &lo);
+	*is64 = (lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
+		PCI_BASE_ADDRESS_MEM_TYPE_64;
+	pci_write_config_dword(pdev, reg, ~0u);
+	pci_read_config_dword(pdev, reg, &szlo);
+	pci_write_config_dword(pdev, reg, lo);
+	if (*is64) {
+		pci_read_config_dword(pdev, reg + 4, &hi);
+		pci_write_config_dword(pdev, reg + 4, ~0u);
+		pci_read_config_dword(pdev, reg + 4, &szhi);
+		pci_write_config_dword(pdev, reg + 4, hi);
+	}
+	mask = ((u64)szhi << 32) | (szlo & PCI_BASE_ADDRESS_MEM_MASK);
+	if (!(szlo & PCI_BASE_ADDRESS_MEM_MASK) && !(*is64 && szhi))
+		return 0;
+	if (!*is64)
+		mask |= 0xffffffff00000000ull;
+	return ~mask + 1;
+}
+
+/* Bridges whose secondary bus range could hold the PF and its VFs. */
+static int sriovh_spare_slots(struct pci_dev *pf, u32 buses, char *buf,
+			      size_t len)
+{
+	struct pci_dev *dev = NULL;
+	int found = 0;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for_each_pci_dev(dev) {
+		const struct resource *r;
+
+		if (!dev->subordinate || dev == pf->bus->self ||
+		    pci_domain_nr(dev->bus) != pci_domain_nr(pf->bus))
+			continue;
+		r = &dev->subordinate->busn_res;
+		if (r->end - r->start + 1 < buses)
+			continue;
+		if (found == SRIOVH_MAX_SLOTS) {
+			n += scnprintf(buf + n, len - n, ", ...");
+			pci_dev_put(dev);
+			break;
+		}
+		n += scnprintf(buf + n, len - n, "%s%s %pR", found ? ", " : "",
+			       pci_name(dev), r);
+		found++;
+	}
+	return found;
+}
+
+static void sriovh_explain_bus_range(struct pci_dev *pdev, u16 n, u32 need,
+				     const struct sriovh_vf_layout *l, u16 fit,
+				     enum sriovh_busrange_policy policy)
+{
+	struct pci_dev *up = pdev->bus->self;
+	struct pci_bus *owner;
+	char slots[192];
+	bool ari_cap = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_ARI);
+	bool ari_on = pci_ari_enabled(pdev->bus);
+
+	pci_err(pdev, "sriov_helper: %u VFs need bus %02x (VF offset %#x, stride %u) but the PF's bus window is %pR behind %s%s\n",
+		n, need, l->offset, l->stride, &pdev->bus->busn_res,
+		up ? pci_name(up) : "the host bridge",
+		up ? "" : " (a root bus)");
+	owner = pci_find_bus(pci_domain_nr(pdev->bus), need & 0xff);
+	if (need > 0xff)
+		pci_err(pdev, "sriov_helper:   bus %x is past the last bus number\n",
+			need);
+	else if (owner && owner->self)
+		pci_err(pdev, "sriov_helper:   bus %02x belongs to %s, %pR\n",
+			need, pci_name(owner->self), &owner->busn_res);
+	else
+		pci_err(pdev, "sriov_helper:   bus %02x is not assigned to any bridge\n",
+			need);
+	pci_err(pdev, "sriov_helper:   ARI is %s on this link%s; at most %u VFs fit here\n",
+		ari_on ? "on" : "off",
+		ari_cap ? " (the PF supports ARI)" : "", fit);
+	if (ari_cap && !ari_on && up)
+		pci_err(pdev, "sriov_helper:   remedy: enable ARI forwarding for %s in firmware, so VFs may use function numbers on bus %02x\n",
+			pci_name(up), pdev->bus->number);
+	if (sriovh_spare_slots(pdev, need - pdev->bus->number + 1, slots,
+			       sizeof(slots)))
+		pci_err(pdev, "sriov_helper:   remedy: move the card to a slot whose bridge has spare bus numbers: %s\n",
+			slots);
+	pci_err(pdev, "sriov_helper:   remedy: have firmware reserve bus numbers for SR-IOV under %s\n",
+		up ? pci_name(up) : "this host bridge");
+	pci_err(pdev, "sriov_helper:   remedy: boot with pci=assign-busses (renumbers buses, so predictable interface names such as enp1s0f0 change)\n");
+	if (policy == SRIOVH_BUSRANGE_CLAMP && fit)
+		pci_warn(pdev, "sriov_helper: on_bus_range=clamp: enabling %u of %u VFs\n",
+			 fit, n);
+	else
+		pci_err(pdev, "sriov_helper: %s: enabling no VFs\n",
+			fit ? "on_bus_range=fail" : "not even one VF fits");
+}
+
+static u16 sriovh_check_mmio(struct pci_dev *pdev, int pos, u16 n,
+			     u16 total, char *reason, size_t len)
+{
+	struct sriovh_iov_bar bars[PCI_SRIOV_NUM_BARS] = {};
+	bool is64;
+	u16 fit;
+	int i;
+
+	for (i = 0; i < PCI_SRIOV_NUM_BARS; i++) {
+		const struct resource *res = &pdev->resource[PCI_IOV_RESOURCES + i];
+
+		bars[i].per_vf = sriovh_vf_bar_size(pdev, pos, i, &is64);
+		/* Only a resource in the tree (res->parent) decodes. */
+		bars[i].assigned = res->parent ? resource_size(res) : 0;
+		if (is64)
+			i++;
+	}
+	fit = sriovh_mmio_max_fit(bars, PCI_SRIOV_NUM_BARS, total);
+	if (fit >= n)
+		return fit;
+
+	for (i = 0; i < PCI_SRIOV_NUM_BARS; i++) {
+		if (!bars[i].per_vf || bars[i].assigned >= bars[i].per_vf * n)
+			continue;
+		if (bars[i].assigned)
+			pci_err(pdev, "sriov_helper: not enough MMIO space for %u VFs: VF BAR %d needs %#llx (%#llx per VF), %#llx is assigned\n",
+				n, i, bars[i].per_vf * n, bars[i].per_vf,
+				bars[i].assigned);
+		else
+			pci_err(pdev, "sriov_helper: not enough MMIO space for %u VFs: VF BAR %d needs %#llx (%#llx per VF) and is unassigned\n",
+				n, i, bars[i].per_vf * n, bars[i].per_vf);
+		scnprintf(reason, len, "MMIO: VF BAR %d %s, %u VFs need %#llx; try pci=realloc",
+			  i, bars[i].assigned ? "too small" : "unassigned", n,
+			  bars[i].per_vf * n);
+		break;
+	}
+	if (fit)
+		pci_err(pdev, "sriov_helper:   %u VFs fit in the assigned space\n",
+			fit);
+	pci_err(pdev, "sriov_helper:   remedy: boot with pci=realloc, or enable SR-IOV support and above-4G decoding in firmware\n");
+	return fit;
+}
+
+/**
+ * sriovh_diagnose() - will the PCI core accept @n VFs, and if not, why
+ * @pdev: the PF, device_lock held, VFs disabled
+ * @n: the count asked for
+ * @policy: what to do on a bus-range shortage
+ * @d: the verdict
+ *
+ * Messages go to the kernel log; @d->reason gets the short form for
+ * configfs status.
+ */
+void sriovh_diagnose(struct pci_dev *pdev, u16 n,
+		     enum sriovh_busrange_policy policy, struct sriovh_diag *d)
+{
+	struct sriovh_cap cap = { .pdev = pdev };
+	struct sriovh_bus_geom g = {
+		.bus = pdev->bus->number,
+		.devfn = (u8)pdev->devfn,
+		.bus_end = (u8)min_t(resource_size_t, pdev->bus->busn_res.end, 0xff),
+	};
+	struct sriovh_vf_layout l;
+	u16 numvf, total;
+	u32 need;
+
+	memset(d, 0, sizeof(*d));
+	d->apply = n;
+	cap.pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
+	if (!n || !cap.pos)
+		return;
+
+	pci_read_config_word(pdev, cap.pos + PCI_SRIOV_TOTAL_VF, &total);
+	pci_read_config_word(pdev, cap.pos + PCI_SRIOV_NUM_VF, &numvf);
+	total = min_t(u16, total, (u16)pci_sriov_get_totalvfs(pdev));
+
+	sriovh_read_layout(&cap, n, &l);
+	if (!sriovh_layout_valid(&l, n)) {
+		d->cause = SRIOVH_CAUSE_LAYOUT;
+		d->apply = 0;
+		d->err = -EIO;
+		pci_err(pdev, "sriov_helper: the device reports VF offset %#x, stride %u for %u VFs, which the PCI core refuses\n",
+			l.offset, l.stride, n);
+		scnprintf(d->reason, sizeof(d->reason),
+			  "invalid VF offset %#x / stride %u", l.offset, l.stride);
+		goto restore;
+	}
+
+	if (!sriovh_bus_fits(&g, &l, n)) {
+		u16 fit = 0;
+
+		need = sriovh_vf_bus(&g, &l, n - 1);
+		sriovh_bus_max_fit(&g, total, sriovh_read_layout, &cap, &fit);
+		d->cause = SRIOVH_CAUSE_BUS_RANGE;
+		d->fit = fit;
+		d->apply = sriovh_clamp(n, fit, policy);
+		d->err = d->apply ? 0 : -ENOMEM;
+		sriovh_explain_bus_range(pdev, n, need, &l, fit, policy);
+		scnprintf(d->reason, sizeof(d->reason),
+			  "bus range: %u VFs need bus %02x, window %pR; %u fit",
+			  n, need, &pdev->bus->busn_res, fit);
+		goto restore;
+	}
+
+	d->fit = sriovh_check_mmio(pdev, cap.pos, n, total, d->reason,
+				   sizeof(d->reason));
+	if (d->fit < n) {
+		d->cause = SRIOVH_CAUSE_MMIO;
+		d->apply = 0;
+		d->err = -ENOMEM;
+	}
+
+restore:
+	pci_write_config_word(pdev, cap.pos + PCI_SRIOV_NUM_VF, numvf);
+}
