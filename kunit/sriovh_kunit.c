@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for sriov_helper's pure logic: the pf= parser, the apply
- * decision, and the bus-range and MMIO predictions. The code under test is compiled into this module as is, so
- * that what is tested is the very text the module and sriovctl build.
+ * decision, and the bus-range and MMIO predictions. The code under test
+ * is compiled into this module as is, so that what is tested is the very
+ * text the module and sriovctl build.
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
