@@ -5,9 +5,11 @@
 # run.sh kunit              KUnit alone
 # run.sh demo               the module at work in a VM, as an admin sees it
 #
-# TESTS words: build, dkms, style, kunit (groups), a scenario name (e.g.
-# card_before_igb), or a kernel (debug, stock-6.12, stock-6.1). Scenarios run
-# on every kernel unless a kernel is named.
+# TESTS words: build, dkms, style, kunit, mmio (groups), a scenario name
+# (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
+# Scenarios run on every kernel unless a kernel is named. The mmio group
+# boots the debug kernel twice more, with a 127-VF NVMe, without and with
+# pci=realloc (Debian's kernels reassign VF BARs by themselves).
 #
 # Prints TAP ("ok N - name") and ends with "N passed, N failed".
 set -uo pipefail
@@ -45,7 +47,7 @@ log() { echo "# $*"; }
 scenario_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|kunit|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|kunit|mmio|debug|stock-6.12|stock-6.1) ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
 done
@@ -164,6 +166,13 @@ if [ "$mode" = check ]; then
 		else
 			emit "not ok debug/module-build # see out/logs/build-debug.log"
 		fi
+	fi
+	if want mmio && build_module debug "$kdir/build"; then
+		SRIOVH_NVME_SRIOV=big run_vm debug-mmio "$kdir/build/arch/x86/boot/bzImage" \
+			"$dbg_kver" "$kdir/root" check mmio_diagnosed "$out/build-debug/sriov_helper.ko"
+		SRIOVH_NVME_SRIOV=big SRIOVH_APPEND=pci=realloc run_vm debug-realloc \
+			"$kdir/build/arch/x86/boot/bzImage" "$dbg_kver" "$kdir/root" check mmio_realloc \
+			"$out/build-debug/sriov_helper.ko"
 	fi
 	for spec in "stock-6.12:$k612" "stock-6.1:$k61"; do
 		name=${spec%%:*} kv=${spec#*:}

@@ -21,6 +21,12 @@ scenario() {
 	ALL_TESTS="$ALL_TESTS $1"
 }
 
+# A scenario that needs other hardware or boot options than the default VM:
+# run.sh boots a VM of its own for it and names it in sriovh.tests.
+special_scenario() {
+	:
+}
+
 FAIL_WHY=
 fail() {
 	FAIL_WHY="$*"
