@@ -193,6 +193,11 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 	case SRIOVH_ACT_ENABLE:
 		/* Name the cause before the PCI core answers ENOMEM to both. */
 		sriovh_diagnose(pdev, facts.requested, policy, &diag);
+		mutex_lock(&sriovh_lock);
+		pf->diagnosed = true;
+		pf->fit = diag.fit;
+		pf->cause = diag.cause;
+		mutex_unlock(&sriovh_lock);
 		if (!diag.apply) {
 			sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev),
 				      diag.err, "%s", diag.reason);

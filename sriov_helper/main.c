@@ -20,9 +20,11 @@ static int __init sriovh_init(void)
 	if (ret)
 		goto err_params;
 
+	sriovh_inventory_init();
+
 	ret = sriovh_configfs_init();
 	if (ret)
-		goto err_wq;
+		goto err_inventory;
 
 	/* Last: from here on, binds queue work. */
 	ret = sriovh_notify_init();
@@ -33,7 +35,8 @@ static int __init sriovh_init(void)
 
 err_configfs:
 	sriovh_configfs_exit();
-err_wq:
+err_inventory:
+	sriovh_inventory_exit();
 	sriovh_wq_exit();
 err_params:
 	sriovh_params_exit();
@@ -50,6 +53,7 @@ static void __exit sriovh_exit(void)
 	sriovh_notify_exit();
 	sriovh_pfs_stop();
 	sriovh_wq_exit();
+	sriovh_inventory_exit();
 	sriovh_configfs_exit();
 	sriovh_pfs_free();
 	sriovh_params_exit();

@@ -25,6 +25,14 @@ struct sriovh_rule {
 	enum sriovh_busrange_policy on_bus_range;
 };
 
+/* Why the PCI core would refuse a VF count, found before asking it. */
+enum sriovh_cause {
+	SRIOVH_CAUSE_NONE,
+	SRIOVH_CAUSE_BUS_RANGE,		/* VF routing IDs leave the bus window */
+	SRIOVH_CAUSE_MMIO,		/* VF BARs unassigned or too small */
+	SRIOVH_CAUSE_LAYOUT,		/* VF offset/stride the core refuses */
+};
+
 enum sriovh_pf_state {
 	SRIOVH_PF_PENDING,
 	SRIOVH_PF_APPLIED,
@@ -55,6 +63,11 @@ struct sriovh_pf {
 	int enabled;
 	int err;
 	char reason[SRIOVH_REASON_LEN];
+
+	/* The last fit diagnosis, for the inventory. */
+	bool diagnosed;
+	u16 fit;
+	enum sriovh_cause cause;
 };
 
 /*
@@ -71,14 +84,6 @@ extern struct mutex sriovh_lock;
 extern struct list_head sriovh_cfs_rules;
 extern struct list_head sriovh_param_rules;
 extern bool sriovh_stopping;
-
-/* Why the PCI core would refuse a VF count, found before asking it. */
-enum sriovh_cause {
-	SRIOVH_CAUSE_NONE,
-	SRIOVH_CAUSE_BUS_RANGE,		/* VF routing IDs leave the bus window */
-	SRIOVH_CAUSE_MMIO,		/* VF BARs unassigned or too small */
-	SRIOVH_CAUSE_LAYOUT,		/* VF offset/stride the core refuses */
-};
 
 struct sriovh_diag {
 	enum sriovh_cause cause;
@@ -119,6 +124,10 @@ void sriovh_params_exit(void);
 /* notify.c */
 int sriovh_notify_init(void);
 void sriovh_notify_exit(void);
+
+/* inventory.c */
+void sriovh_inventory_init(void);
+void sriovh_inventory_exit(void);
 
 /* configfs.c */
 int sriovh_configfs_init(void);

@@ -39,7 +39,12 @@ t_mmio_diagnosed() {
 	# We never asked the driver, so the PCI core's own ENOMEM never came.
 	log_has "begin mmio_diagnosed" "not enough MMIO resources for SR-IOV" &&
 		{ fail "the PCI core was asked anyway"; return; }
-	numvfs_is "$NVMEDIR" 0 || fail "VFs appeared"
+	numvfs_is "$NVMEDIR" 0 || { fail "VFs appeared"; return; }
+	# The cause is in the inventory too, not only in dmesg.
+	line=$(grep "^pf $NVME " /sys/kernel/debug/sriov_helper/inventory)
+	expect_eq "$(echo "$line" | sed 's/.* iov_bars=\([^ ]*\) .* state=\(.*\)$/\1 \2/')" \
+		"unassigned failed enabled=0 err=-12 fit=0 cause=mmio reason=MMIO: VF BAR 0 unassigned, 127 VFs need 0x1fc000; try pci=realloc" \
+		"inventory line"
 }
 
 # The same machine booted with pci=realloc: all 127 VFs.

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/sriov_helper/inventory: every SR-IOV PF, managed or
+ * not, what was asked of it and what came of it, and its VFs. One record
+ * a line, "key=value" fields in a fixed order, so scripts can split on
+ * spaces; only the last field of a pf line, reason=, may hold spaces and
+ * runs to the end of the line. Format version 1:
+ *
+ *   # sriov_helper inventory v1
+ *   pf ADDR id=VVVV:DDDD driver=NAME|- numa=N totalvfs=N numvfs=N
+ *      offset=0xN stride=N ari=on|off bus_window=BB-BB
+ *      iov_bars=assigned|unassigned|none managed=yes|no requested=N|-
+ *      source=param|configfs|- policy=clamp|fail|- state=STATE enabled=N|-
+ *      err=ERRNO fit=N|- cause=none|bus_range|mmio|layout|- reason=TEXT
+ *   vf ADDR pf=ADDR index=N id=VVVV:DDDD driver=NAME|- netdev=NAME|-
+ *
+ * STATE is unmanaged, pending, applied or failed. fit is the largest VF
+ * count that worked out at the last diagnosis (- before any). Values hold
+ * no kernel pointers.
+ */
+#include <linux/debugfs.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+
+#include "sriov_helper.h"
+
+static struct dentry *sriovh_debugfs_dir;
+
+static const char * const sriovh_cause_names[] = {
+	[SRIOVH_CAUSE_NONE] = "none",
+	[SRIOVH_CAUSE_BUS_RANGE] = "bus_range",
+	[SRIOVH_CAUSE_MMIO] = "mmio",
+	[SRIOVH_CAUSE_LAYOUT] = "layout",
+};
+
+static const char * const sriovh_state_names[] = {
+	[SRIOVH_PF_PENDING] = "pending",
+	[SRIOVH_PF_APPLIED] = "applied",
+	[SRIOVH_PF_FAILED] = "failed",
+};
+
+static const char *sriovh_driver_name(struct pci_dev *pdev)
+{
+	/* dev_driver_string() reads dev->driver once, as printk does. */
+	return READ_ONCE(pdev->dev.driver) ? dev_driver_string(&pdev->dev) : "-";
+}
+
+/* The VF BARs as the PCI core sees them: all placed, some not, or none. */
+static const char *sriovh_iov_bar_state(struct pci_dev *pdev)
+{
+	bool any = false;
+	int i;
+
+	for (i = PCI_IOV_RESOURCES; i <= PCI_IOV_RESOURCE_END; i++) {
+		const struct resource *res = &pdev->resource[i];
+
+		if (!res->flags)
+			continue;
+		any = true;
+		if (!res->parent)
+			return "unassigned";
+	}
+	return any ? "assigned" : "unassigned";
+}
+
+static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev)
+{
+	int pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
+	const struct sriovh_rule *rule;
+	const struct sriovh_pf *pf;
+	struct sriovh_target addr;
+	u16 offset = 0, stride = 0;
+
+	if (pos) {
+		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_OFFSET, &offset);
+		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_STRIDE, &stride);
+	}
+	seq_printf(m, "pf %s id=%04x:%04x driver=%s numa=%d totalvfs=%d numvfs=%d offset=%#x stride=%u ari=%s bus_window=%02llx-%02llx iov_bars=%s",
+		   pci_name(pdev), pdev->vendor, pdev->device,
+		   sriovh_driver_name(pdev), dev_to_node(&pdev->dev),
+		   pci_sriov_get_totalvfs(pdev), pci_num_vf(pdev), offset,
+		   stride, pci_ari_enabled(pdev->bus) ? "on" : "off",
+		   (unsigned long long)pdev->bus->busn_res.start,
+		   (unsigned long long)pdev->bus->busn_res.end,
+		   sriovh_iov_bar_state(pdev));
+
+	sriovh_pdev_target(pdev, &addr);
+	rule = sriovh_rule_lookup_locked(pdev);
+	pf = sriovh_pf_find_locked(&addr);
+	if (!rule) {
+		seq_puts(m, " managed=no requested=- source=- policy=- state=unmanaged enabled=- err=0");
+	} else {
+		seq_printf(m, " managed=yes requested=%u source=%s policy=%s",
+			   rule->vfs,
+			   rule->source == SRIOVH_SRC_CONFIGFS ? "configfs" : "param",
+			   sriovh_policy_name(rule->on_bus_range));
+		if (pf)
+			seq_printf(m, " state=%s enabled=%d err=%d",
+				   sriovh_state_names[pf->state], pf->enabled,
+				   pf->err);
+		else
+			seq_puts(m, " state=pending enabled=- err=0");
+	}
+	if (pf && pf->diagnosed)
+		seq_printf(m, " fit=%u cause=%s", pf->fit,
+			   sriovh_cause_names[pf->cause]);
+	else
+		seq_puts(m, " fit=- cause=-");
+	seq_printf(m, " reason=%s\n", pf && rule ? pf->reason : "");
+}
+
+static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
+{
+	struct pci_dev *vf = NULL;
+	struct net_device *nd;
+
+	for_each_pci_dev(vf) {
+		const char *netdev = "-";
+
+		if (!vf->is_virtfn || pci_physfn(vf) != pf)
+			continue;
+		rcu_read_lock();
+		for_each_netdev_rcu(&init_net, nd) {
+			if (nd->dev.parent == &vf->dev) {
+				netdev = nd->name;
+				break;
+			}
+		}
+		seq_printf(m, "vf %s pf=%s index=%d id=%04x:%04x driver=%s netdev=%s\n",
+			   pci_name(vf), pci_name(pf), pci_iov_vf_id(vf),
+			   vf->vendor, vf->device, sriovh_driver_name(vf),
+			   netdev);
+		rcu_read_unlock();
+	}
+}
+
+static int sriovh_inventory_show(struct seq_file *m, void *v)
+{
+	struct pci_dev *pdev = NULL;
+
+	seq_puts(m, "# sriov_helper inventory v1\n");
+	mutex_lock(&sriovh_lock);
+	for_each_pci_dev(pdev) {
+		if (!pdev->is_physfn)
+			continue;
+		sriovh_show_pf(m, pdev);
+		sriovh_show_vfs(m, pdev);
+	}
+	mutex_unlock(&sriovh_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sriovh_inventory);
+
+void sriovh_inventory_init(void)
+{
+	/* debugfs failures are not fatal, by the debugfs API's design. */
+	sriovh_debugfs_dir = debugfs_create_dir("sriov_helper", NULL);
+	debugfs_create_file("inventory", 0400, sriovh_debugfs_dir, NULL,
+			    &sriovh_inventory_fops);
+}
+
+void sriovh_inventory_exit(void)
+{
+	debugfs_remove_recursive(sriovh_debugfs_dir);
+}

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# The debugfs inventory, checked field by field against sysfs.
+
+INV=/sys/kernel/debug/sriov_helper/inventory
+
+# field LINE KEY: the value of KEY= in an inventory line.
+field() {
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1
+}
+
+inv_line() {
+	grep "^$1 $2 " "$INV"
+}
+
+drv_of() {
+	local d
+	d=$(readlink "$1/driver" 2>/dev/null) && basename "$d" || echo -
+}
+
+scenario inventory_vs_sysfs
+t_inventory_vs_sysfs() {
+	local d a line v vf idx net
+	modprobe igb && modprobe nvme && modprobe sriov_helper pf=01:00.0,vfs=3 ||
+		{ fail "modprobe failed"; return; }
+	expect_vfs "$PFDIR" 3 igbvf || return
+	wait_for 30 sh -c "grep -q '^pf $PF .*state=applied' $INV" ||
+		{ fail "inventory: $(inv_line pf $PF)"; return; }
+	expect_eq "$(head -n1 "$INV")" "# sriov_helper inventory v1" "version line" || return
+	expect_eq "$(stat -c %a "$INV")" 400 "inventory mode" || return
+	grep -qiE 'ffff[0-9a-f]{12}' "$INV" && { fail "a kernel pointer in the inventory"; return; }
+	# Every SR-IOV PF in sysfs has a pf line that agrees with it.
+	for d in /sys/bus/pci/devices/*; do
+		[ -e "$d/sriov_totalvfs" ] || continue
+		a=${d##*/}
+		line=$(inv_line pf "$a") || { fail "no pf line for $a"; return; }
+		expect_eq "$(field "$line" totalvfs)" "$(cat "$d/sriov_totalvfs")" "$a totalvfs" || return
+		expect_eq "$(field "$line" numvfs)" "$(cat "$d/sriov_numvfs")" "$a numvfs" || return
+		expect_eq "$(field "$line" driver)" "$(drv_of "$d")" "$a driver" || return
+		expect_eq "$(field "$line" id)" "$(sed 's/0x//' "$d/vendor"):$(sed 's/0x//' "$d/device")" "$a id" || return
+		expect_eq "$(field "$line" offset)" "$(printf '%#x' "$(cat "$d/sriov_offset")")" "$a offset" || return
+		expect_eq "$(field "$line" stride)" "$(cat "$d/sriov_stride")" "$a stride" || return
+		# ... and every VF of it a vf line.
+		for v in "$d"/virtfn*; do
+			[ -e "$v" ] || continue
+			idx=${v##*/virtfn}
+			vf=$(basename "$(readlink "$v")")
+			line=$(inv_line vf "$vf") || { fail "no vf line for $vf"; return; }
+			expect_eq "$(field "$line" pf)" "$a" "$vf pf" || return
+			expect_eq "$(field "$line" index)" "$idx" "$vf index" || return
+			expect_eq "$(field "$line" driver)" "$(drv_of "$v")" "$vf driver" || return
+			net=$(ls "$v/net" 2>/dev/null | head -n1)
+			expect_eq "$(field "$line" netdev)" "${net:--}" "$vf netdev" || return
+		done
+	done
+	expect_eq "$(grep -c '^vf ' "$INV")" 3 "vf lines" || return
+	line=$(inv_line pf $PF)
+	expect_eq "$(field "$line" managed) $(field "$line" requested) $(field "$line" source) $(field "$line" enabled) $(field "$line" cause) $(field "$line" fit)" \
+		"yes 3 param 3 none 7" "igb managed fields" || return
+	line=$(inv_line pf $NVME)
+	expect_eq "$(field "$line" managed) $(field "$line" state)" "no unmanaged" "nvme fields"
+}
