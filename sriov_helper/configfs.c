@@ -13,8 +13,6 @@
 
 #include "sriov_helper.h"
 
-#define SRIOVH_QUOTE_MAX	64
-
 struct sriovh_cfs_entry {
 	struct config_group group;
 	struct sriovh_rule rule;
@@ -24,6 +22,34 @@ static struct sriovh_cfs_entry *sriovh_to_entry(struct config_item *item)
 {
 	return container_of(to_config_group(item), struct sriovh_cfs_entry,
 			    group);
+}
+
+/*
+ * The text of a write: echo's one trailing newline dropped, an embedded NUL
+ * refused. Return: 0 with *len set, or -EINVAL with *why set.
+ */
+static int sriovh_cfs_value(const char *page, size_t count, size_t *len,
+			    const char **why)
+{
+	if (strnlen(page, count) != count) {
+		*why = "embedded NUL";
+		*len = strnlen(page, count);
+		return -EINVAL;
+	}
+	*len = count;
+	if (*len && page[*len - 1] == '\n')
+		(*len)--;
+	return 0;
+}
+
+/* Name the attribute, the entry and the offending text; change nothing. */
+static ssize_t sriovh_cfs_invalid(struct config_item *item, const char *attr,
+				  const char *page, size_t len, const char *why)
+{
+	pr_err("invalid %s value '%.*s%s' for %s: %s\n", attr,
+	       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
+	       len > SRIOVH_QUOTE_MAX ? "..." : "", config_item_name(item), why);
+	return -EINVAL;
 }
 
 static ssize_t sriovh_vfs_show(struct config_item *item, char *page)
@@ -44,17 +70,13 @@ static ssize_t sriovh_vfs_store(struct config_item *item, const char *page,
 				size_t count)
 {
 	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
-	size_t len = count;
-	const char *why = "embedded NUL";
+	const char *why;
+	size_t len;
 	u16 vfs;
 
-	if (strnlen(page, count) != count)
-		goto invalid;
-	/* echo appends one newline; anything else is part of the value. */
-	if (len && page[len - 1] == '\n')
-		len--;
-	if (sriovh_parse_u16(page, len, &vfs, &why))
-		goto invalid;
+	if (sriovh_cfs_value(page, count, &len, &why) ||
+	    sriovh_parse_u16(page, len, &vfs, &why))
+		return sriovh_cfs_invalid(item, "vfs", page, len, why);
 
 	mutex_lock(&sriovh_lock);
 	rule->vfs = vfs;
@@ -62,13 +84,6 @@ static ssize_t sriovh_vfs_store(struct config_item *item, const char *page,
 	sriovh_queue_rule_locked(rule);
 	mutex_unlock(&sriovh_lock);
 	return count;
-
-invalid:
-	len = strnlen(page, len);
-	pr_err("invalid vfs value '%.*s%s' for %s: %s\n",
-	       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
-	       len > SRIOVH_QUOTE_MAX ? "..." : "", config_item_name(item), why);
-	return -EINVAL;
 }
 
 static ssize_t sriovh_on_bus_range_show(struct config_item *item, char *page)
@@ -87,15 +102,12 @@ static ssize_t sriovh_on_bus_range_store(struct config_item *item,
 {
 	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
 	enum sriovh_busrange_policy policy;
-	size_t len = strnlen(page, count);
-	const char *why = "embedded NUL";
+	const char *why;
+	size_t len;
 
-	if (len != count)
-		goto invalid;
-	if (len && page[len - 1] == '\n')
-		len--;
-	if (sriovh_parse_policy(page, len, &policy, &why))
-		goto invalid;
+	if (sriovh_cfs_value(page, count, &len, &why) ||
+	    sriovh_parse_policy(page, len, &policy, &why))
+		return sriovh_cfs_invalid(item, "on_bus_range", page, len, why);
 
 	mutex_lock(&sriovh_lock);
 	if (rule->on_bus_range != policy) {
@@ -105,12 +117,6 @@ static ssize_t sriovh_on_bus_range_store(struct config_item *item,
 	}
 	mutex_unlock(&sriovh_lock);
 	return count;
-
-invalid:
-	pr_err("invalid on_bus_range value '%.*s%s' for %s: %s\n",
-	       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
-	       len > SRIOVH_QUOTE_MAX ? "..." : "", config_item_name(item), why);
-	return -EINVAL;
 }
 
 static ssize_t sriovh_status_show(struct config_item *item, char *page)

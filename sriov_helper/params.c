@@ -11,9 +11,6 @@
 
 #include "sriov_helper.h"
 
-/* Longest message quote of the offending text; the rest is elided. */
-#define SRIOVH_QUOTE_MAX	64
-
 static char *sriovh_pf_raw;
 
 static int sriovh_pf_set(const char *val, const struct kernel_param *kp)

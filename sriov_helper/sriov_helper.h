@@ -41,6 +41,9 @@ enum sriovh_pf_state {
 
 #define SRIOVH_REASON_LEN 128
 
+/* Longest quote of offending input in a message; the rest is elided. */
+#define SRIOVH_QUOTE_MAX	64
+
 /*
  * One PF that a rule has matched, keyed by its address. The work looks the
  * device up again each time it runs, so a queued item holds no pci_dev
