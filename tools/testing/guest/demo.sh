@@ -22,11 +22,11 @@ show_vfs() {
 modprobe igbvf	# udev's job on a host: the VF driver for new VFs
 
 say "An Intel 82576 (igb) with SR-IOV, at 0000:01:00.0:"
-run "cat $PFDIR/vendor $PFDIR/device $PFDIR/sriov_totalvfs"
-say "Its driver binds (at boot, udev loads igb); no VFs yet:"
+run "cat $PFDIR/vendor $PFDIR/device"
+say "Its driver binds (at boot, udev loads igb); igb allows 7 VFs, none yet:"
 run "/sbin/modprobe igb"
 sleep 1
-run "cat $PFDIR/sriov_numvfs"
+run "cat $PFDIR/sriov_totalvfs $PFDIR/sriov_numvfs"
 
 say "The card's command:"
 run "/sbin/modprobe sriov_helper pf=01:00.0,vfs=7"
@@ -35,6 +35,9 @@ run "dmesg | grep sriov_helper: | grep -v taint"
 run "cat $PFDIR/sriov_numvfs"
 show_vfs
 run "cat /sys/module/sriov_helper/parameters/pf"
+
+say "One inventory of PFs and VFs:"
+run "cat /sys/kernel/debug/sriov_helper/inventory"
 
 say "The same as a persistent setting: /etc/modprobe.d/sriov_helper.conf"
 echo '  options sriov_helper pf=01:00.0,vfs=7'
