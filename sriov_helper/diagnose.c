@@ -162,6 +162,8 @@ static u16 sriovh_check_mmio(struct pci_dev *pdev, int pos, u16 n,
 	if (fit >= n)
 		return fit;
 
+	/* Name every VF BAR that falls short; status quotes the first. */
+	reason[0] = '\0';
 	for (i = 0; i < PCI_SRIOV_NUM_BARS; i++) {
 		if (!bars[i].per_vf || bars[i].assigned >= bars[i].per_vf * n)
 			continue;
@@ -172,10 +174,10 @@ static u16 sriovh_check_mmio(struct pci_dev *pdev, int pos, u16 n,
 		else
 			pci_err(pdev, "sriov_helper: not enough MMIO space for %u VFs: VF BAR %d needs %#llx (%#llx per VF) and is unassigned\n",
 				n, i, bars[i].per_vf * n, bars[i].per_vf);
-		scnprintf(reason, len, "MMIO: VF BAR %d %s, %u VFs need %#llx; try pci=realloc",
-			  i, bars[i].assigned ? "too small" : "unassigned", n,
-			  bars[i].per_vf * n);
-		break;
+		if (!reason[0])
+			scnprintf(reason, len, "MMIO: VF BAR %d %s, %u VFs need %#llx; try pci=realloc",
+				  i, bars[i].assigned ? "too small" : "unassigned",
+				  n, bars[i].per_vf * n);
 	}
 	if (fit)
 		pci_err(pdev, "sriov_helper:   %u VFs fit in the assigned space\n",

@@ -7,7 +7,19 @@
 
 #include "sriov_helper.h"
 
-/* The locking rules are in sriov_helper.h, next to the declarations. */
+/*
+ * sriovh_lock protects sriovh_cfs_rules, sriovh_pfs, every field of a
+ * struct sriovh_pf but its work, and sriovh_stopping. The parameter rules
+ * are written once in module init and only read after that.
+ *
+ * It is never held across device_lock() or sriov_configure(): the PCI bus
+ * notifier runs with device_lock() of the device held (and, for VFs, inside
+ * the PF driver's sriov_configure() called by our own worker) and takes
+ * sriovh_lock, and the apply worker takes it briefly while it holds
+ * device_lock(PF): the only order is device_lock -> sriovh_lock. Holders
+ * may take pci_bus_sem (pci_get_*) and RCU, nothing that sleeps on a
+ * device.
+ */
 DEFINE_MUTEX(sriovh_lock);
 LIST_HEAD(sriovh_cfs_rules);
 LIST_HEAD(sriovh_param_rules);

@@ -73,16 +73,7 @@ struct sriovh_pf {
 	enum sriovh_cause cause;
 };
 
-/*
- * sriovh_lock protects sriovh_cfs_rules, sriovh_pfs, every field of a
- * struct sriovh_pf but its work, and sriovh_stopping. The parameter rules
- * are written once in module init and only read after that.
- *
- * It is never held across device_lock() or sriov_configure(): the PCI bus
- * notifier runs with device_lock() of the device held (and, for VFs, inside
- * the PF driver's sriov_configure() called by our own worker) and takes
- * sriovh_lock, so the only order is device_lock -> sriovh_lock.
- */
+/* The locking rules are documented at the definition, in rules.c. */
 extern struct mutex sriovh_lock;
 extern struct list_head sriovh_cfs_rules;
 extern struct list_head sriovh_param_rules;
