@@ -174,10 +174,11 @@ static u16 sriovh_check_mmio(struct pci_dev *pdev, int pos, u16 n,
 		else
 			pci_err(pdev, "sriov_helper: not enough MMIO space for %u VFs: VF BAR %d needs %#llx (%#llx per VF) and is unassigned\n",
 				n, i, bars[i].per_vf * n, bars[i].per_vf);
-		if (!reason[0])
-			scnprintf(reason, len, "MMIO: VF BAR %d %s, %u VFs need %#llx; try pci=realloc",
-				  i, bars[i].assigned ? "too small" : "unassigned",
-				  n, bars[i].per_vf * n);
+		if (reason[0])
+			continue;
+		scnprintf(reason, len, "MMIO: VF BAR %d %s, %u VFs need %#llx; try pci=realloc",
+			  i, bars[i].assigned ? "too small" : "unassigned", n,
+			  bars[i].per_vf * n);
 	}
 	if (fit)
 		pci_err(pdev, "sriov_helper:   %u VFs fit in the assigned space\n",
