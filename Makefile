@@ -22,11 +22,14 @@ module:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
+	$(MAKE) -C tools/sriovctl clean
 	$(MAKE) -C $(PWD)/kunit KDIR=$(KDIR) clean 2>/dev/null || true
 
 install: module
-	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
-	depmod -a $(KERNELRELEASE)
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates \
+		INSTALL_MOD_PATH=$(DESTDIR) modules_install
+	depmod -a -b $(or $(DESTDIR),/) $(KERNELRELEASE)
+	$(MAKE) -C tools/sriovctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 demo:
 	tools/testing/run.sh demo
