@@ -60,6 +60,8 @@ cp "$here/guest/init" "$stage/init"
 cp "$here/guest/lib.sh" "$stage/tests/"
 [ -n "${SRIOVH_SCRIPT:-}" ] && cp "$SRIOVH_SCRIPT" "$stage/tests/script.sh"
 [ -f "$here/guest/demo.sh" ] && cp "$here/guest/demo.sh" "$stage/tests/"
+# sriovctl, built by run.sh; it needs only libc, copied above with kmod's.
+[ -x "${SRIOVH_SRIOVCTL:-}" ] && cp "$SRIOVH_SRIOVCTL" "$stage/tests/sriovctl"
 cp -r "$here/guest/scenarios" "$stage/tests/"
 chmod +x "$stage/init" "$stage/tests/"*.sh 2>/dev/null || true
 

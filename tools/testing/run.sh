@@ -5,7 +5,7 @@
 # run.sh kunit              KUnit alone
 # run.sh demo               the module at work in a VM, as an admin sees it
 #
-# TESTS words: build, dkms, style, kunit, mmio (groups), a scenario name
+# TESTS words: build, dkms, style, tool, kunit, mmio (groups), a scenario name
 # (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
 # Scenarios run on every kernel unless a kernel is named. The mmio group
 # boots the debug kernel twice more, with a 127-VF NVMe, without and with
@@ -47,7 +47,7 @@ log() { echo "# $*"; }
 scenario_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|kunit|mmio|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|kunit|mmio|debug|stock-6.12|stock-6.1) ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
 done
@@ -127,6 +127,29 @@ if [ "$mode" = check ] && want style; then
 		fi
 	done
 fi
+
+# ---- sriovctl: built with -Werror, then against fixture trees -------------
+# The VMs carry it too (sriovctl_roundtrip), so it is built whenever they run.
+sriovctl_bin=$out/sriovctl
+if make -s -C "$top/tools/sriovctl" clean > /dev/null &&
+   make -s -C "$top/tools/sriovctl" > "$out/logs/build-sriovctl.log" 2>&1 &&
+   cp "$top/tools/sriovctl/sriovctl" "$sriovctl_bin"; then
+	sriovctl_ok=1
+else
+	sriovctl_ok=
+fi
+make -s -C "$top/tools/sriovctl" clean > /dev/null
+if [ "$mode" = check ] && want tool; then
+	if [ -z "$sriovctl_ok" ]; then
+		emit "not ok sriovctl/build # see out/logs/build-sriovctl.log"
+	else
+		emit "ok sriovctl/build"
+		while read -r line; do
+			emit "$line"
+		done < <(SRIOVCTL=$sriovctl_bin "$top/tools/sriovctl/tests/run.sh")
+	fi
+fi
+export SRIOVH_SRIOVCTL=$sriovctl_bin
 
 # run_vm NAME KERNEL KVER MODROOT MODE TESTS KO...
 run_vm() {

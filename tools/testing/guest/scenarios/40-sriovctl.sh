@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# sriovctl against the real module: set, list, show, dump, unset, and the
+# dump fed back through /etc/modprobe.d restoring the same VFs.
+
+SRIOVCTL=/tests/sriovctl
+
+scenario sriovctl_roundtrip
+t_sriovctl_roundtrip() {
+	local opts rc
+	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	$SRIOVCTL set 01:00.0 vfs=3 || { fail "sriovctl set failed"; return; }
+	expect_vfs "$PFDIR" 3 igbvf || return
+	wait_for 30 grep -qx "applied 3" "$CFS/0000:01:00.0/status" ||
+		{ fail "status: $(cat "$CFS/0000:01:00.0/status")"; return; }
+	expect_eq "$($SRIOVCTL list | sed -n 2p)" \
+		"0000:01:00.0   3      clamp         applied 3" "sriovctl list" || return
+	$SRIOVCTL --json show 01:00.0 | grep -q '"numvfs":3,' ||
+		{ fail "show: $($SRIOVCTL --json show 01:00.0)"; return; }
+	expect_eq "$($SRIOVCTL show 01:00.0 | grep -c '^  vf ')" 3 "VFs shown" || return
+	# Bad input: exit 2 and nothing changes.
+	$SRIOVCTL set 01:00.0 vfs=x 2>/dev/null
+	rc=$?
+	expect_eq "$rc" 2 "exit code for vfs=x" || return
+	numvfs_is "$PFDIR" 3 || { fail "bad input changed the VFs"; return; }
+	opts=$($SRIOVCTL dump)
+	expect_eq "$opts" "options sriov_helper pf=0000:01:00.0,vfs=3" "dump" || return
+	# Persistence: unset, unload, clear; the dumped line brings it back.
+	$SRIOVCTL unset 01:00.0 || { fail "unset failed"; return; }
+	rmmod sriov_helper || { fail "rmmod failed"; return; }
+	echo 0 > "$PFDIR/sriov_numvfs"
+	echo "$opts" > /etc/modprobe.d/sriov_helper.conf
+	modprobe sriov_helper || { fail "modprobe with the dumped line failed"; return; }
+	expect_vfs "$PFDIR" 3 igbvf || return
+	rmmod sriov_helper || { fail "rmmod failed"; return; }
+	$SRIOVCTL list 2>/dev/null
+	rc=$?
+	expect_eq "$rc" 3 "exit code without the module"
+}
