@@ -142,31 +142,6 @@ static int parse_pf(const char *s, struct sriovh_target *t)
 	return 0;
 }
 
-/* The configfs entry naming the same PF as @t, under any spelling. */
-static int find_entry(const char *dir, const struct sriovh_target *t,
-		      char *name, size_t len)
-{
-	struct sriovh_target e;
-	struct dirent *d;
-	const char *why;
-	DIR *dp = opendir(dir);
-	int found = 0;
-
-	if (!dp)
-		die(EX_FAIL, "%s: %s", dir, strerror(errno));
-	while (!found && (d = readdir(dp))) {
-		if (d->d_name[0] == '.')
-			continue;
-		if (!sriovh_parse_target(d->d_name, strlen(d->d_name), &e, &why) &&
-		    sriovh_target_equal(&e, t)) {
-			snprintf(name, len, "%s", d->d_name);
-			found = 1;
-		}
-	}
-	closedir(dp);
-	return found;
-}
-
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char * const *)a, *(char * const *)b);
@@ -196,6 +171,28 @@ static char **entries(const char *dir)
 	v[n] = NULL;
 	qsort(v, n, sizeof(*v), cmp_names);
 	return v;
+}
+
+/* The configfs entry naming the same PF as @t, under any spelling. */
+static int find_entry(const char *dir, const struct sriovh_target *t,
+		      char *name, size_t len)
+{
+	char **v = entries(dir);
+	struct sriovh_target e;
+	const char *why;
+	int i, found = 0;
+
+	for (i = 0; v[i]; i++) {
+		if (!found &&
+		    !sriovh_parse_target(v[i], strlen(v[i]), &e, &why) &&
+		    sriovh_target_equal(&e, t)) {
+			snprintf(name, len, "%s", v[i]);
+			found = 1;
+		}
+		free(v[i]);
+	}
+	free(v);
+	return found;
 }
 
 static char *attr(const char *dir, const char *entry, const char *name)
