@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for sriov_helper's pure logic: the pf= parser, the apply
- * decision, and the bus-range and MMIO predictions. The code under test
+ * decision, the bus-range and MMIO predictions, and the IRQ planner. The code under test
  * is compiled into this module as is, so that what is tested is the very
  * text the module and sriovctl build.
  */
@@ -13,6 +13,7 @@
 #include "../sriov_helper/parse.c"
 #include "../sriov_helper/decide.c"
 #include "../sriov_helper/predict.c"
+#include "../sriov_helper/place.c"
 
 /* ---- parser ---------------------------------------------------------- */
 
@@ -21,6 +22,9 @@ struct sriovh_parse_case {
 	/* canonical "target,vfs=N;..." on success, or "error: <why>: <token>" */
 	const char *want;
 };
+
+/* One range more than a list may hold. */
+#define SRIOVH_T_17_CPUS "irq_cpus=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16"
 
 static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	/* The card's command and its spellings. */
@@ -54,8 +58,10 @@ static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	{ "01:00.0,", "error: trailing comma: ," },
 	{ "01:00.0,,vfs=1", "error: empty key=value: " },
 	{ "01:00.0,vfs", "error: expected key=value: vfs" },
-	{ "01:00.0,VFS=1", "error: unknown key (known: vfs, on_bus_range): VFS" },
-	{ "01:00.0,numvfs=1", "error: unknown key (known: vfs, on_bus_range): numvfs" },
+	{ "01:00.0,VFS=1",
+	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus): VFS" },
+	{ "01:00.0,numvfs=1",
+	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus): numvfs" },
 	{ "01:00.0,vfs=1,vfs=2", "error: key given twice: vfs=2" },
 	/* The bus-range policy. */
 	{ "01:00.0,vfs=7,on_bus_range=fail", "0000:01:00.0,vfs=7,on_bus_range=fail" },
@@ -90,6 +96,33 @@ static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	{ ";01:00.0,vfs=1", "error: empty entry: " },
 	{ "01:00.0,vfs=1;;02:00.0,vfs=1", "error: empty entry: " },
 	{ "01:00.0,vfs=1 02:00.0,vfs=1", "error: not a decimal number: vfs=1 02:00.0" },
+	/* IRQ placement; a CPU list keeps its commas, sorted and merged. */
+	{ "01:00.0,vfs=7,irq_cpus=1-2", "0000:01:00.0,vfs=7,irq_cpus=1-2" },
+	{ "01:00.0,vfs=7,irq_cpus=0-1,4,irq=spread", "0000:01:00.0,vfs=7,irq_cpus=0-1,4" },
+	{ "01:00.0,vfs=7,irq_cpus=4,0-1,1", "0000:01:00.0,vfs=7,irq_cpus=0-1,4" },
+	{ "01:00.0,vfs=7,irq_cpus=2-3,0-1", "0000:01:00.0,vfs=7,irq_cpus=0-3" },
+	{ "01:00.0,irq_cpus=3,vfs=7", "0000:01:00.0,vfs=7,irq_cpus=3" },
+	{ "01:00.0,vfs=7,irq_cpus=0-8191", "0000:01:00.0,vfs=7,irq_cpus=0-8191" },
+	{ "01:00.0,vfs=7,irq=off", "0000:01:00.0,vfs=7,irq=off" },
+	{ "01:00.0,vfs=7,irq_cpus=1;02:00.0,vfs=1,irq_cpus=0,2",
+	  "0000:01:00.0,vfs=7,irq_cpus=1;0000:02:00.0,vfs=1,irq_cpus=0,2" },
+	{ "01:00.0,vfs=7,irq=Off", "error: irq must be spread or off: irq=Off" },
+	{ "01:00.0,vfs=7,irq=", "error: irq must be spread or off: irq=" },
+	{ "01:00.0,vfs=7,irq_cpus=", "error: empty CPU list: irq_cpus=" },
+	{ "01:00.0,vfs=7,irq_cpus=2-1", "error: CPU range goes backwards: irq_cpus=2-1" },
+	{ "01:00.0,vfs=7,irq_cpus=8192",
+	  "error: bad CPU number (decimal 0-8191, N or N-M, comma-separated): irq_cpus=8192" },
+	{ "01:00.0,vfs=7,irq_cpus=-1",
+	  "error: bad CPU number (decimal 0-8191, N or N-M, comma-separated): irq_cpus=-1" },
+	{ "01:00.0,vfs=7,irq_cpus=1,x",
+	  "error: bad CPU number (decimal 0-8191, N or N-M, comma-separated): irq_cpus=1,x" },
+	{ "01:00.0,vfs=7,irq_cpus=1-2-3",
+	  "error: bad CPU number (decimal 0-8191, N or N-M, comma-separated): irq_cpus=1-2-3" },
+	{ "01:00.0,vfs=7,irq_cpus=1-2,", "error: trailing comma: ," },
+	{ "01:00.0,vfs=7,irq_cpus=1,,2", "error: empty key=value: " },
+	{ "01:00.0,vfs=7,irq_cpus=1-2,vfs=3", "error: key given twice: vfs=3" },
+	{ "01:00.0,vfs=7," SRIOVH_T_17_CPUS,
+	  "error: too many ranges in CPU list (at most 16): " SRIOVH_T_17_CPUS },
 };
 
 static void sriovh_parse_case_desc(const struct sriovh_parse_case *c,
@@ -105,7 +138,6 @@ static void sriovh_parse_test(struct kunit *test)
 {
 	const struct sriovh_parse_case *c = test->param_value;
 	char *out = kunit_kzalloc(test, 512, GFP_KERNEL);
-	char name[SRIOVH_TARGET_STRLEN];
 	const char *cursor = c->in;
 	struct sriovh_parse_error err;
 	struct sriovh_entry e;
@@ -114,11 +146,10 @@ static void sriovh_parse_test(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, out);
 	while ((ret = sriovh_parse_next(&cursor, &e, &err)) == 1) {
-		sriovh_format_target(&e.target, name, sizeof(name));
-		n += scnprintf(out + n, 512 - n, "%s%s,vfs=%u%s", n ? ";" : "",
-			       name, e.vfs,
-			       e.on_bus_range == SRIOVH_BUSRANGE_FAIL ?
-			       ",on_bus_range=fail" : "");
+		if (n)
+			n += scnprintf(out + n, 512 - n, ";");
+		sriovh_format_entry(&e, out + n, 512 - n);
+		n += strlen(out + n);
 	}
 	if (ret < 0) {
 		KUNIT_EXPECT_TRUE(test, ret == -EINVAL || ret == -ERANGE);
@@ -389,8 +420,292 @@ static struct kunit_suite sriovh_decide_suite = {
 	.test_cases = sriovh_decide_test_cases,
 };
 
+/* ---- IRQ placement planner ------------------------------------------ */
+
+#define SRIOVH_T_VECS	64
+#define SRIOVH_T_CPUS	16
+
+/* A planner run over up to 64 vectors and 16 CPUs, as bitmaps of a word. */
+struct sriovh_place_ctx {
+	struct sriovh_vec vecs[SRIOVH_T_VECS];
+	unsigned long masks[4];
+	const unsigned long *allowed[4];
+	unsigned int load[SRIOVH_T_CPUS];
+	unsigned int cnt[4 * SRIOVH_T_CPUS];
+	int prev[SRIOVH_T_CPUS];
+	int prev_group[SRIOVH_T_CPUS];
+	int queue[SRIOVH_T_CPUS];
+	struct sriovh_plan plan;
+};
+
+static struct sriovh_place_ctx *sriovh_place_ctx(struct kunit *test,
+						 unsigned int nr_cpus)
+{
+	struct sriovh_place_ctx *c = kunit_kzalloc(test, sizeof(*c),
+						   GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (i = 0; i < ARRAY_SIZE(c->masks); i++)
+		c->allowed[i] = &c->masks[i];
+	c->plan.vecs = c->vecs;
+	c->plan.allowed = c->allowed;
+	c->plan.nr_cpus = nr_cpus;
+	c->plan.load = c->load;
+	c->plan.cnt = c->cnt;
+	c->plan.prev = c->prev;
+	c->plan.prev_group = c->prev_group;
+	c->plan.queue = c->queue;
+	c->plan.nr_groups = 1;
+	return c;
+}
+
+/* Add @n vectors of @group, all on @cpu (-1: nowhere yet). */
+static void sriovh_place_add(struct sriovh_place_ctx *c, unsigned int n,
+			     unsigned int group, int cpu)
+{
+	while (n--) {
+		c->vecs[c->plan.nr_vecs] = (struct sriovh_vec) {
+			.irq = 100 + c->plan.nr_vecs, .group = group, .cur = cpu,
+		};
+		c->plan.nr_vecs++;
+	}
+}
+
+/* The plan becomes the present: what the module does after applying. */
+static void sriovh_place_commit(struct sriovh_place_ctx *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->plan.nr_vecs; i++)
+		c->vecs[i].cur = c->vecs[i].target;
+}
+
+/*
+ * Planned vectors per CPU, counted afresh from the targets; a vector left
+ * outside its set (its PF allows no CPU) is not the planner's to count.
+ */
+static void sriovh_place_loads(struct sriovh_place_ctx *c, unsigned int *load)
+{
+	unsigned int i;
+
+	memset(load, 0, SRIOVH_T_CPUS * sizeof(*load));
+	for (i = 0; i < c->plan.nr_vecs; i++)
+		if (c->vecs[i].target >= 0 &&
+		    test_bit(c->vecs[i].target, &c->masks[c->vecs[i].group]))
+			load[c->vecs[i].target]++;
+}
+
+/* Every vector of @group inside its mask; max - min <= 1 over @mask. */
+static void sriovh_expect_balanced(struct kunit *test,
+				   struct sriovh_place_ctx *c,
+				   unsigned int group, unsigned long mask)
+{
+	unsigned int load[SRIOVH_T_CPUS], i, cpu, lo = UINT_MAX, hi = 0;
+
+	sriovh_place_loads(c, load);
+	for (i = 0; i < c->plan.nr_vecs; i++)
+		if (c->vecs[i].group == group)
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      c->vecs[i].target >= 0 &&
+					      test_bit(c->vecs[i].target,
+						       &c->masks[group]),
+					      "vector %u on CPU %d", i,
+					      c->vecs[i].target);
+	for_each_set_bit(cpu, &mask, SRIOVH_T_CPUS) {
+		lo = min(lo, load[cpu]);
+		hi = max(hi, load[cpu]);
+	}
+	KUNIT_EXPECT_LE_MSG(test, hi - lo, 1u, "loads over %#lx: %u..%u",
+			    mask, lo, hi);
+}
+
+static void sriovh_place_one_cpu_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 1);
+
+	c->masks[0] = 0x1;
+	sriovh_place_add(c, 5, 0, -1);
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 5u);
+	KUNIT_EXPECT_EQ(test, c->load[0], 5u);
+	sriovh_expect_balanced(test, c, 0, 0x1);
+}
+
+static void sriovh_place_sparse_mask_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 8);
+
+	c->masks[0] = BIT(1) | BIT(3) | BIT(5);
+	sriovh_place_add(c, 7, 0, -1);
+	sriovh_plan_run(&c->plan);
+	sriovh_expect_balanced(test, c, 0, c->masks[0]);
+	KUNIT_EXPECT_EQ(test, c->load[1], 3u);
+	KUNIT_EXPECT_EQ(test, c->load[3], 2u);
+	KUNIT_EXPECT_EQ(test, c->load[5], 2u);
+}
+
+/* 7 igb VFs, 21 vectors, all where one CPU got them: 15 must move. */
+static void sriovh_place_more_vectors_than_cpus_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 4);
+
+	c->masks[0] = 0xf;
+	sriovh_place_add(c, 21, 0, 0);
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 15u);
+	sriovh_expect_balanced(test, c, 0, 0xf);
+	KUNIT_EXPECT_EQ(test, c->load[0], 6u);
+}
+
+/* irq_cpus=1-2 on 4 CPUs: those on 0 and 3 move, those on 1-2 stay. */
+static void sriovh_place_excluded_cpus_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 4);
+	unsigned int i;
+
+	c->masks[0] = BIT(1) | BIT(2);
+	sriovh_place_add(c, 2, 0, 0);
+	sriovh_place_add(c, 2, 0, 1);
+	sriovh_place_add(c, 2, 0, 2);
+	sriovh_place_add(c, 2, 0, 3);
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 4u);
+	sriovh_expect_balanced(test, c, 0, c->masks[0]);
+	for (i = 2; i < 6; i++)
+		KUNIT_EXPECT_EQ(test, c->vecs[i].target, c->vecs[i].cur);
+}
+
+/* The hotplug case measured on stock 6.12: 7/6/0/8 after CPU 2 returns. */
+static void sriovh_place_cpu_back_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 4);
+
+	c->masks[0] = 0xf;
+	sriovh_place_add(c, 7, 0, 0);
+	sriovh_place_add(c, 6, 0, 1);
+	sriovh_place_add(c, 8, 0, 3);
+	/* CPU 2 needs five; no vector moves but to CPU 2. */
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 5u);
+	sriovh_expect_balanced(test, c, 0, 0xf);
+	KUNIT_EXPECT_EQ(test, c->load[2], 5u);
+}
+
+static void sriovh_place_idempotent_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 6);
+
+	c->masks[0] = 0x3f;
+	sriovh_place_add(c, 13, 0, 4);
+	sriovh_place_add(c, 4, 0, -1);
+	sriovh_plan_run(&c->plan);
+	sriovh_place_commit(c);
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 0u);
+	sriovh_expect_balanced(test, c, 0, 0x3f);
+}
+
+/* One vector more: only it is placed, nothing else moves. */
+static void sriovh_place_add_one_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 4);
+	unsigned int i;
+
+	c->masks[0] = 0xf;
+	sriovh_place_add(c, 10, 0, -1);
+	sriovh_plan_run(&c->plan);
+	sriovh_place_commit(c);
+	sriovh_place_add(c, 1, 0, -1);
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 1u);
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_EQ(test, c->vecs[i].target, c->vecs[i].cur);
+	sriovh_expect_balanced(test, c, 0, 0xf);
+}
+
+/* Vectors removed: one move at most, and none while still within one. */
+static void sriovh_place_remove_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 4);
+
+	c->masks[0] = 0xf;
+	sriovh_place_add(c, 2, 0, 0);
+	sriovh_place_add(c, 2, 0, 1);
+	sriovh_place_add(c, 2, 0, 2);
+	sriovh_place_add(c, 2, 0, 3);
+	/* Drop one of CPU 0's: 1/2/2/2 is fine as it is. */
+	c->vecs[0] = c->vecs[--c->plan.nr_vecs];
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 0u);
+	/* And the other: 0/2/2/2 needs exactly one move. */
+	c->vecs[1] = c->vecs[--c->plan.nr_vecs];
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 1u);
+	sriovh_expect_balanced(test, c, 0, 0xf);
+}
+
+/* Two PFs, one confined to CPUs 2-3: the other makes room on 0-1. */
+static void sriovh_place_shared_cpus_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 4);
+
+	c->plan.nr_groups = 2;
+	c->masks[0] = 0xf;
+	c->masks[1] = BIT(2) | BIT(3);
+	sriovh_place_add(c, 4, 0, 2);
+	sriovh_place_add(c, 4, 1, -1);
+	sriovh_plan_run(&c->plan);
+	sriovh_expect_balanced(test, c, 0, 0xf);
+	sriovh_expect_balanced(test, c, 1, c->masks[1]);
+	KUNIT_EXPECT_EQ(test, c->load[0], 2u);
+	KUNIT_EXPECT_EQ(test, c->load[1], 2u);
+}
+
+static void sriovh_place_disjoint_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 4);
+
+	c->plan.nr_groups = 2;
+	c->masks[0] = BIT(0) | BIT(1);
+	c->masks[1] = BIT(2) | BIT(3);
+	sriovh_place_add(c, 3, 0, 3);
+	sriovh_place_add(c, 5, 1, 0);
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 8u);
+	sriovh_expect_balanced(test, c, 0, c->masks[0]);
+	sriovh_expect_balanced(test, c, 1, c->masks[1]);
+}
+
+/* A PF with no usable CPU keeps its vectors where they are, uncounted. */
+static void sriovh_place_empty_set_test(struct kunit *test)
+{
+	struct sriovh_place_ctx *c = sriovh_place_ctx(test, 4);
+
+	c->plan.nr_groups = 2;
+	c->masks[0] = 0xf;
+	c->masks[1] = 0;
+	sriovh_place_add(c, 2, 1, 3);
+	sriovh_place_add(c, 4, 0, -1);
+	KUNIT_EXPECT_EQ(test, sriovh_plan_run(&c->plan), 4u);
+	KUNIT_EXPECT_EQ(test, c->vecs[0].target, 3);
+	KUNIT_EXPECT_EQ(test, c->load[3], 1u);
+	sriovh_expect_balanced(test, c, 0, 0xf);
+}
+
+static struct kunit_case sriovh_place_test_cases[] = {
+	KUNIT_CASE(sriovh_place_one_cpu_test),
+	KUNIT_CASE(sriovh_place_sparse_mask_test),
+	KUNIT_CASE(sriovh_place_more_vectors_than_cpus_test),
+	KUNIT_CASE(sriovh_place_excluded_cpus_test),
+	KUNIT_CASE(sriovh_place_cpu_back_test),
+	KUNIT_CASE(sriovh_place_idempotent_test),
+	KUNIT_CASE(sriovh_place_add_one_test),
+	KUNIT_CASE(sriovh_place_remove_test),
+	KUNIT_CASE(sriovh_place_shared_cpus_test),
+	KUNIT_CASE(sriovh_place_disjoint_test),
+	KUNIT_CASE(sriovh_place_empty_set_test),
+	{}
+};
+
+static struct kunit_suite sriovh_place_suite = {
+	.name = "sriovh_place",
+	.test_cases = sriovh_place_test_cases,
+};
+
 kunit_test_suites(&sriovh_parse_suite, &sriovh_decide_suite,
-		  &sriovh_predict_suite);
+		  &sriovh_predict_suite, &sriovh_place_suite);
 
 MODULE_DESCRIPTION("KUnit tests for sriov_helper");
 MODULE_LICENSE("GPL");

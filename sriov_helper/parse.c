@@ -167,6 +167,18 @@ static void sriovh_set_error(struct sriovh_parse_error *err,
 	err->why = why;
 }
 
+/* The index of the name that is exactly s[0..len), or -1. */
+static int sriovh_name_lookup(const char * const *names, size_t n,
+			      const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && !memcmp(s, names[i], len))
+			return (int)i;
+	return -1;
+}
+
 static const char * const sriovh_policy_names[] = {
 	[SRIOVH_BUSRANGE_CLAMP] = "clamp",
 	[SRIOVH_BUSRANGE_FAIL] = "fail",
@@ -190,40 +202,211 @@ const char *sriovh_policy_name(enum sriovh_busrange_policy policy)
 int sriovh_parse_policy(const char *s, size_t len,
 			enum sriovh_busrange_policy *out, const char **why)
 {
-	size_t i;
+	int i = sriovh_name_lookup(sriovh_policy_names,
+				   ARRAY_SIZE(sriovh_policy_names), s, len);
 
-	for (i = 0; i < ARRAY_SIZE(sriovh_policy_names); i++) {
-		if (strlen(sriovh_policy_names[i]) == len &&
-		    !memcmp(s, sriovh_policy_names[i], len)) {
-			*out = (enum sriovh_busrange_policy)i;
-			return 0;
+	if (i < 0) {
+		*why = "on_bus_range must be clamp or fail";
+		return -EINVAL;
+	}
+	*out = (enum sriovh_busrange_policy)i;
+	return 0;
+}
+
+static const char * const sriovh_irq_mode_names[] = {
+	[SRIOVH_IRQ_SPREAD] = "spread",
+	[SRIOVH_IRQ_OFF] = "off",
+};
+
+const char *sriovh_irq_mode_name(enum sriovh_irq_mode mode)
+{
+	return (size_t)mode < ARRAY_SIZE(sriovh_irq_mode_names) ?
+	       sriovh_irq_mode_names[mode] : "?";
+}
+
+/**
+ * sriovh_parse_irq_mode() - parse an irq value
+ * @s: text, not NUL-terminated
+ * @len: its length
+ * @out: the mode, set only on success
+ * @why: on failure, a static description
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_irq_mode(const char *s, size_t len,
+			  enum sriovh_irq_mode *out, const char **why)
+{
+	int i = sriovh_name_lookup(sriovh_irq_mode_names,
+				   ARRAY_SIZE(sriovh_irq_mode_names), s, len);
+
+	if (i < 0) {
+		*why = "irq must be spread or off";
+		return -EINVAL;
+	}
+	*out = (enum sriovh_irq_mode)i;
+	return 0;
+}
+
+/* A CPU number: 1-4 decimal digits, at most SRIOVH_CPU_MAX. */
+static int sriovh_parse_cpu(const char *s, size_t len, u16 *out)
+{
+	u16 v;
+	const char *why;
+
+	if (len > 4 || sriovh_parse_u16(s, len, &v, &why) ||
+	    v > SRIOVH_CPU_MAX)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/**
+ * sriovh_parse_cpulist() - parse a CPU list as the kernel prints one
+ * @s: text, not NUL-terminated, e.g. "0-3,8"
+ * @len: its length
+ * @l: the list, sorted and merged, set only on success
+ * @why: on failure, a static description
+ *
+ * The grammar is cpulist_parse()'s without its strides and "all": what
+ * /sys/devices/system/cpu/online and the *_list files print. Overlaps and
+ * any order are accepted and merged.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_cpulist(const char *s, size_t len, struct sriovh_cpulist *l,
+			 const char **why)
+{
+	struct sriovh_cpulist out;
+	const char *end = s + len;
+	unsigned int i, j;
+
+	memset(&out, 0, sizeof(out));
+	if (len == 0) {
+		*why = "empty CPU list";
+		return -EINVAL;
+	}
+	while (s <= end) {
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		const char *iend = comma ? comma : end;
+		const char *dash = memchr(s, '-', (size_t)(iend - s));
+		u16 first, last;
+
+		if (out.nr == SRIOVH_CPULIST_RANGES) {
+			*why = "too many ranges in CPU list (at most 16)";
+			return -EINVAL;
+		}
+		if (sriovh_parse_cpu(s, (size_t)((dash ? dash : iend) - s),
+				     &first) ||
+		    (dash && sriovh_parse_cpu(dash + 1,
+					      (size_t)(iend - (dash + 1)),
+					      &last))) {
+			*why = "bad CPU number (decimal 0-8191, N or N-M, comma-separated)";
+			return -EINVAL;
+		}
+		if (!dash)
+			last = first;
+		if (last < first) {
+			*why = "CPU range goes backwards";
+			return -EINVAL;
+		}
+		/* Insert in order of first CPU. */
+		for (i = out.nr; i > 0 && out.r[i - 1].first > first; i--)
+			out.r[i] = out.r[i - 1];
+		out.r[i].first = first;
+		out.r[i].last = last;
+		out.nr++;
+		if (!comma)
+			break;
+		s = comma + 1;
+	}
+	/* Merge overlapping and adjacent ranges. */
+	for (i = 0, j = 1; j < out.nr; j++) {
+		if (out.r[j].first <= out.r[i].last + 1) {
+			if (out.r[j].last > out.r[i].last)
+				out.r[i].last = out.r[j].last;
+		} else {
+			out.r[++i] = out.r[j];
 		}
 	}
-	*why = "on_bus_range must be clamp or fail";
-	return -EINVAL;
+	out.nr = (u16)(i + 1);
+	*l = out;
+	return 0;
+}
+
+/* Canonical form, "0-3,8"; "" for the default (empty) list. */
+int sriovh_format_cpulist(const struct sriovh_cpulist *l, char *buf,
+			  size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < l->nr && n < len; i++) {
+		int w;
+
+		if (l->r[i].first == l->r[i].last)
+			w = snprintf(buf + n, len - n, "%s%u", i ? "," : "",
+				     l->r[i].first);
+		else
+			w = snprintf(buf + n, len - n, "%s%u-%u", i ? "," : "",
+				     l->r[i].first, l->r[i].last);
+		if (w < 0)
+			return w;
+		n += (size_t)w;
+	}
+	return (int)n;
 }
 
 enum sriovh_key {
 	SRIOVH_KEY_VFS,
 	SRIOVH_KEY_ON_BUS_RANGE,
+	SRIOVH_KEY_IRQ,
+	SRIOVH_KEY_IRQ_CPUS,
 	SRIOVH_NR_KEYS,
 };
 
 static const char * const sriovh_key_names[SRIOVH_NR_KEYS] = {
 	[SRIOVH_KEY_VFS] = "vfs",
 	[SRIOVH_KEY_ON_BUS_RANGE] = "on_bus_range",
+	[SRIOVH_KEY_IRQ] = "irq",
+	[SRIOVH_KEY_IRQ_CPUS] = "irq_cpus",
 };
 
-static int sriovh_key_lookup(const char *s, size_t len)
+/*
+ * A cpulist value's own commas: extend *kend over the items after it that
+ * have no '=' (they cannot be keys). *comma follows along.
+ */
+static void sriovh_extend_cpulist(const char **kend, const char **comma,
+				  const char *end)
 {
-	int k;
+	while (*comma) {
+		const char *next = *comma + 1;
+		const char *nc = memchr(next, ',', (size_t)(end - next));
+		const char *ne = nc ? nc : end;
 
-	for (k = 0; k < SRIOVH_NR_KEYS; k++)
-		if (strlen(sriovh_key_names[k]) == len &&
-		    !memcmp(s, sriovh_key_names[k], len))
-			return k;
-	return -1;
+		if (ne == next || memchr(next, '=', (size_t)(ne - next)))
+			return;
+		*kend = ne;
+		*comma = nc;
+	}
 }
+
+static int sriovh_parse_value(int key, const char *val, size_t vlen,
+			      struct sriovh_entry *e, const char **why)
+{
+	switch (key) {
+	case SRIOVH_KEY_VFS:
+		return sriovh_parse_u16(val, vlen, &e->vfs, why);
+	case SRIOVH_KEY_ON_BUS_RANGE:
+		return sriovh_parse_policy(val, vlen, &e->on_bus_range, why);
+	case SRIOVH_KEY_IRQ:
+		return sriovh_parse_irq_mode(val, vlen, &e->irq, why);
+	default:
+		return sriovh_parse_cpulist(val, vlen, &e->irq_cpus, why);
+	}
+}
+
 
 /*
  * Parse "key=value" pairs of one entry. Every key may appear once; vfs is
@@ -260,11 +443,12 @@ static int sriovh_parse_keys(const char *p, const char *end,
 					 "expected key=value");
 			return -EINVAL;
 		}
-		key = sriovh_key_lookup(p, (size_t)(eq - p));
+		key = sriovh_name_lookup(sriovh_key_names, SRIOVH_NR_KEYS, p,
+					 (size_t)(eq - p));
 		if (key < 0) {
 			sriovh_set_error(err, entry, entry_len, p,
 					 (size_t)(eq - p),
-					 "unknown key (known: vfs, on_bus_range)");
+					 "unknown key (known: vfs, on_bus_range, irq, irq_cpus)");
 			return -EINVAL;
 		}
 		if (seen & (1u << key)) {
@@ -273,13 +457,11 @@ static int sriovh_parse_keys(const char *p, const char *end,
 			return -EINVAL;
 		}
 		seen |= 1u << key;
+		if (key == SRIOVH_KEY_IRQ_CPUS)
+			sriovh_extend_cpulist(&kend, &comma, end);
 		val = eq + 1;
 		vlen = (size_t)(kend - val);
-		if (key == SRIOVH_KEY_VFS)
-			ret = sriovh_parse_u16(val, vlen, &e->vfs, &why);
-		else
-			ret = sriovh_parse_policy(val, vlen, &e->on_bus_range,
-						  &why);
+		ret = sriovh_parse_value(key, val, vlen, e, &why);
 		if (ret) {
 			sriovh_set_error(err, entry, entry_len, p,
 					 (size_t)(kend - p), why);
@@ -370,4 +552,29 @@ int sriovh_format_target(const struct sriovh_target *t, char *buf, size_t len)
 		return snprintf(buf, len, "%04x:%04x", t->vendor, t->device);
 	return snprintf(buf, len, "%04x:%02x:%02x.%u", t->domain, t->bus,
 			t->devfn >> 3, t->devfn & 7);
+}
+
+/**
+ * sriovh_format_entry() - an entry as the parameter takes it, canonical
+ * @e: the entry
+ * @buf: where to write
+ * @len: its size
+ *
+ * Keys at their defaults (on_bus_range=clamp, irq=spread, no irq_cpus)
+ * are left out, so the text is the shortest that means the same.
+ *
+ * Return: what snprintf() returns for the whole text.
+ */
+int sriovh_format_entry(const struct sriovh_entry *e, char *buf, size_t len)
+{
+	char name[SRIOVH_TARGET_STRLEN];
+	char cpus[SRIOVH_CPULIST_STRLEN];
+
+	sriovh_format_target(&e->target, name, sizeof(name));
+	sriovh_format_cpulist(&e->irq_cpus, cpus, sizeof(cpus));
+	return snprintf(buf, len, "%s,vfs=%u%s%s%s%s", name, e->vfs,
+			e->on_bus_range == SRIOVH_BUSRANGE_FAIL ?
+			",on_bus_range=fail" : "",
+			e->irq == SRIOVH_IRQ_OFF ? ",irq=off" : "",
+			cpus[0] ? ",irq_cpus=" : "", cpus);
 }

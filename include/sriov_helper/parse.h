@@ -9,6 +9,13 @@
  *           | vendor ":" device                 (4 hex digits each)
  *   key    := "vfs"                              (decimal 0-65535, required)
  *           | "on_bus_range"                     ("clamp" or "fail")
+ *           | "irq"                              ("spread" or "off")
+ *           | "irq_cpus"                         (a CPU list, below)
+ *   CPU list := cpus { "," cpus }, cpus := N | N "-" M (decimal, 0-8191)
+ *
+ * A CPU list holds commas of its own: the irq_cpus value runs on over every
+ * following ","-separated item that has no "=", so
+ * "01:00.0,vfs=7,irq_cpus=0-1,4,irq=spread" means CPUs 0, 1 and 4.
  */
 #ifndef _SRIOV_HELPER_PARSE_H
 #define _SRIOV_HELPER_PARSE_H
@@ -42,10 +49,33 @@ enum sriovh_busrange_policy {
 	SRIOVH_BUSRANGE_FAIL,	/* enable none */
 };
 
+/* Whether sriov_helper places the PF's VF interrupts. */
+enum sriovh_irq_mode {
+	SRIOVH_IRQ_SPREAD,	/* spread them over the PF's CPU set */
+	SRIOVH_IRQ_OFF,		/* leave them to the kernel and irqbalance */
+};
+
+/* NR_CPUS is at most 8192 on the architectures Debian builds. */
+#define SRIOVH_CPU_MAX		8191
+#define SRIOVH_CPULIST_RANGES	16
+/* The longest canonical list: 16 ranges of "8190-8191" with commas. */
+#define SRIOVH_CPULIST_STRLEN	(SRIOVH_CPULIST_RANGES * 10 + 1)
+
+/* A CPU list, sorted and merged; nr == 0 means "the default set". */
+struct sriovh_cpulist {
+	u16 nr;
+	struct {
+		u16 first;
+		u16 last;
+	} r[SRIOVH_CPULIST_RANGES];
+};
+
 struct sriovh_entry {
 	struct sriovh_target target;
 	u16 vfs;
 	enum sriovh_busrange_policy on_bus_range;
+	enum sriovh_irq_mode irq;
+	struct sriovh_cpulist irq_cpus;
 };
 
 /* Where a parse failed: the entry, the offending token and why. */
@@ -65,8 +95,16 @@ int sriovh_parse_next(const char **cursor, struct sriovh_entry *e,
 int sriovh_parse_policy(const char *s, size_t len,
 			enum sriovh_busrange_policy *out, const char **why);
 const char *sriovh_policy_name(enum sriovh_busrange_policy policy);
+int sriovh_parse_irq_mode(const char *s, size_t len,
+			  enum sriovh_irq_mode *out, const char **why);
+const char *sriovh_irq_mode_name(enum sriovh_irq_mode mode);
+int sriovh_parse_cpulist(const char *s, size_t len, struct sriovh_cpulist *l,
+			 const char **why);
+int sriovh_format_cpulist(const struct sriovh_cpulist *l, char *buf,
+			  size_t len);
 bool sriovh_target_equal(const struct sriovh_target *a,
 			 const struct sriovh_target *b);
 int sriovh_format_target(const struct sriovh_target *t, char *buf, size_t len);
+int sriovh_format_entry(const struct sriovh_entry *e, char *buf, size_t len);
 
 #endif /* _SRIOV_HELPER_PARSE_H */
