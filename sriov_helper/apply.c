@@ -18,7 +18,7 @@
 #define SRIOVH_BUSY_RETRY_MS	200
 #define SRIOVH_BUSY_RETRIES	5
 
-static struct workqueue_struct *sriovh_wq;
+struct workqueue_struct *sriovh_wq;
 
 int sriovh_wq_init(void)
 {

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/config/sriov_helper/<PF address or vendor:device>/
- *   vfs     (rw)  the requested VF count; a write applies at once when the
- *                 PF is bound, otherwise when its driver binds
- *   status  (ro)  pending | applied N | failed: <reason> (<errno>)
+ *   vfs           (rw) the requested VF count; a write applies at once
+ *                      when the PF is bound, otherwise when its driver binds
+ *   on_bus_range  (rw) clamp | fail
+ *   irq           (rw) spread | off: whether we place the VF IRQs
+ *   irq_cpus      (rw) CPU list for them; empty for the default (the PF's
+ *                      NUMA node, less isolated CPUs)
+ *   status        (ro) pending | applied N | failed: <reason> (<errno>)
  *
  * Removing an entry forgets the request and leaves the VFs as they are.
  */
@@ -119,6 +123,77 @@ static ssize_t sriovh_on_bus_range_store(struct config_item *item,
 	return count;
 }
 
+static ssize_t sriovh_irq_show(struct config_item *item, char *page)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	ssize_t len;
+
+	mutex_lock(&sriovh_lock);
+	len = sysfs_emit(page, "%s\n", sriovh_irq_mode_name(rule->irq));
+	mutex_unlock(&sriovh_lock);
+	return len;
+}
+
+static ssize_t sriovh_irq_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	enum sriovh_irq_mode mode;
+	const char *why;
+	size_t len;
+
+	if (sriovh_cfs_value(page, count, &len, &why) ||
+	    sriovh_parse_irq_mode(page, len, &mode, &why))
+		return sriovh_cfs_invalid(item, "irq", page, len, why);
+
+	mutex_lock(&sriovh_lock);
+	rule->irq = mode;
+	mutex_unlock(&sriovh_lock);
+	/* Turning it off leaves the vectors where they are. */
+	sriovh_irq_kick();
+	return count;
+}
+
+static ssize_t sriovh_irq_cpus_show(struct config_item *item, char *page)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	char cpus[SRIOVH_CPULIST_STRLEN];
+
+	mutex_lock(&sriovh_lock);
+	sriovh_format_cpulist(&rule->irq_cpus, cpus, sizeof(cpus));
+	mutex_unlock(&sriovh_lock);
+	return sysfs_emit(page, "%s\n", cpus);
+}
+
+static ssize_t sriovh_irq_cpus_store(struct config_item *item,
+				     const char *page, size_t count)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	struct sriovh_cpulist cpus = {};
+	const char *why;
+	size_t len;
+	int cpu;
+
+	if (sriovh_cfs_value(page, count, &len, &why) ||
+	    (len && sriovh_parse_cpulist(page, len, &cpus, &why)))
+		return sriovh_cfs_invalid(item, "irq_cpus", page, len, why);
+	cpu = sriovh_cpulist_impossible(&cpus);
+	if (cpu >= 0) {
+		pr_err("invalid irq_cpus value '%.*s' for %s: CPU %d does not exist here (possible CPUs: %*pbl)\n",
+		       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
+		       config_item_name(item), cpu,
+		       cpumask_pr_args(cpu_possible_mask));
+		return -EINVAL;
+	}
+
+	/* An empty write (echo > irq_cpus) goes back to the default set. */
+	mutex_lock(&sriovh_lock);
+	rule->irq_cpus = cpus;
+	mutex_unlock(&sriovh_lock);
+	sriovh_irq_kick();
+	return count;
+}
+
 static ssize_t sriovh_status_show(struct config_item *item, char *page)
 {
 	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
@@ -150,6 +225,22 @@ static struct configfs_attribute sriovh_attr_on_bus_range = {
 	.store = sriovh_on_bus_range_store,
 };
 
+static struct configfs_attribute sriovh_attr_irq = {
+	.ca_name = "irq",
+	.ca_owner = THIS_MODULE,
+	.ca_mode = 0600,
+	.show = sriovh_irq_show,
+	.store = sriovh_irq_store,
+};
+
+static struct configfs_attribute sriovh_attr_irq_cpus = {
+	.ca_name = "irq_cpus",
+	.ca_owner = THIS_MODULE,
+	.ca_mode = 0600,
+	.show = sriovh_irq_cpus_show,
+	.store = sriovh_irq_cpus_store,
+};
+
 static struct configfs_attribute sriovh_attr_status = {
 	.ca_name = "status",
 	.ca_owner = THIS_MODULE,
@@ -160,6 +251,8 @@ static struct configfs_attribute sriovh_attr_status = {
 static struct configfs_attribute *sriovh_entry_attrs[] = {
 	&sriovh_attr_vfs,
 	&sriovh_attr_on_bus_range,
+	&sriovh_attr_irq,
+	&sriovh_attr_irq_cpus,
 	&sriovh_attr_status,
 	NULL,
 };
@@ -225,6 +318,8 @@ static void sriovh_drop_entry(struct config_group *group,
 	mutex_lock(&sriovh_lock);
 	list_del(&entry->rule.node);
 	mutex_unlock(&sriovh_lock);
+	/* Its VFs' IRQs stay put; PFs sharing their CPUs may rebalance. */
+	sriovh_irq_kick();
 	config_item_put(item);
 }
 

@@ -20,6 +20,10 @@ static int __init sriovh_init(void)
 	if (ret)
 		goto err_params;
 
+	ret = sriovh_irq_init();
+	if (ret)
+		goto err_wq;
+
 	sriovh_inventory_init();
 
 	ret = sriovh_configfs_init();
@@ -37,6 +41,9 @@ err_configfs:
 	sriovh_configfs_exit();
 err_inventory:
 	sriovh_inventory_exit();
+	sriovh_irq_sources_exit();
+	sriovh_irq_stop();
+err_wq:
 	sriovh_wq_exit();
 err_params:
 	sriovh_params_exit();
@@ -44,14 +51,18 @@ err_params:
 }
 
 /*
- * The reverse of init, with the work stopped between the notifier and the
- * workqueue: no callback can queue once the notifier is gone, and no work
- * is left to run once sriovh_pfs_stop() returns. VFs stay as they are.
+ * The reverse of init, with the work stopped between the notifiers and the
+ * workqueue: no callback can queue once the notifiers are gone, the apply
+ * work (which may kick the IRQ work) is cancelled before the IRQ work,
+ * and no work is left to run after that. VFs and their IRQs stay as they
+ * are.
  */
 static void __exit sriovh_exit(void)
 {
 	sriovh_notify_exit();
+	sriovh_irq_sources_exit();
 	sriovh_pfs_stop();
+	sriovh_irq_stop();
 	sriovh_wq_exit();
 	sriovh_inventory_exit();
 	sriovh_configfs_exit();
@@ -62,7 +73,7 @@ static void __exit sriovh_exit(void)
 module_init(sriovh_init);
 module_exit(sriovh_exit);
 
-MODULE_DESCRIPTION("SR-IOV helper: VF counts applied at PF driver bind");
+MODULE_DESCRIPTION("SR-IOV helper: VF counts applied at PF driver bind, VF IRQs spread");
 MODULE_AUTHOR("The sriov_helper authors");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(SRIOVH_VERSION);

@@ -13,7 +13,17 @@ static int sriovh_bus_notify(struct notifier_block *nb, unsigned long action,
 {
 	struct pci_dev *pdev = to_pci_dev(data);
 
-	/* VFs bind inside sriov_configure(), in our worker: cheap exit. */
+	/*
+	 * VFs bind inside sriov_configure(), in our worker, with
+	 * device_lock(PF) held: only kick the IRQ placement, which takes no
+	 * lock here and runs later.
+	 */
+	if (pdev->is_virtfn) {
+		if (action == BUS_NOTIFY_BOUND_DRIVER ||
+		    action == BUS_NOTIFY_UNBOUND_DRIVER)
+			sriovh_irq_kick();
+		return NOTIFY_DONE;
+	}
 	if (!pdev->is_physfn)
 		return NOTIFY_DONE;
 

@@ -5,6 +5,7 @@
  * a bad value fails the load with one message naming it, duplicates across
  * options are caught, and nothing is applied from a half-parsed list.
  */
+#include <linux/cpumask.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -36,15 +37,19 @@ static int sriovh_pf_set(const char *val, const struct kernel_param *kp)
 static int sriovh_pf_get(char *buffer, const struct kernel_param *kp)
 {
 	const struct sriovh_rule *rule;
-	char name[SRIOVH_TARGET_STRLEN];
+	struct sriovh_entry e;
 	int len = 0;
 
 	list_for_each_entry(rule, &sriovh_param_rules, node) {
-		sriovh_format_target(&rule->target, name, sizeof(name));
-		len += scnprintf(buffer + len, PAGE_SIZE - len, "%s%s,vfs=%u%s",
-				 len ? ";" : "", name, rule->vfs,
-				 rule->on_bus_range == SRIOVH_BUSRANGE_FAIL ?
-				 ",on_bus_range=fail" : "");
+		e.target = rule->target;
+		e.vfs = rule->vfs;
+		e.on_bus_range = rule->on_bus_range;
+		e.irq = rule->irq;
+		e.irq_cpus = rule->irq_cpus;
+		if (len)
+			len += scnprintf(buffer + len, PAGE_SIZE - len, ";");
+		sriovh_format_entry(&e, buffer + len, PAGE_SIZE - len);
+		len += strnlen(buffer + len, PAGE_SIZE - len);
 	}
 	len += scnprintf(buffer + len, PAGE_SIZE - len, "\n");
 	return len;
@@ -63,7 +68,7 @@ static const struct kernel_param_ops sriovh_pf_ops = {
 };
 
 module_param_cb(pf, &sriovh_pf_ops, NULL, 0444);
-MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
+MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail][,irq=spread|off][,irq_cpus=LIST] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
 
 static void sriovh_params_free(void)
 {
@@ -92,13 +97,22 @@ int sriovh_params_init(void)
 	struct sriovh_entry e;
 	struct sriovh_rule *rule;
 	const char *start;
-	int ret;
+	int ret, cpu;
 
 	for (;;) {
 		start = cursor;
 		ret = sriovh_parse_next(&cursor, &e, &err);
 		if (ret <= 0)
 			break;
+		cpu = sriovh_cpulist_impossible(&e.irq_cpus);
+		if (cpu >= 0) {
+			pr_err("invalid pf= entry '%.*s': CPU %d does not exist here (possible CPUs: %*pbl)\n",
+			       (int)min_t(size_t, strcspn(start, ";"),
+					  SRIOVH_QUOTE_MAX),
+			       start, cpu, cpumask_pr_args(cpu_possible_mask));
+			ret = -EINVAL;
+			goto out_free;
+		}
 		list_for_each_entry(rule, &sriovh_param_rules, node) {
 			if (sriovh_target_equal(&rule->target, &e.target)) {
 				err.entry = start;
@@ -120,6 +134,8 @@ int sriovh_params_init(void)
 		rule->vfs = e.vfs;
 		rule->vfs_set = true;
 		rule->on_bus_range = e.on_bus_range;
+		rule->irq = e.irq;
+		rule->irq_cpus = e.irq_cpus;
 		list_add_tail(&rule->node, &sriovh_param_rules);
 	}
 	if (!ret)

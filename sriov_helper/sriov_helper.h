@@ -5,6 +5,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/workqueue.h>
 
 #include <sriov_helper/parse.h>
@@ -23,6 +24,8 @@ struct sriovh_rule {
 	bool vfs_set;
 	u16 vfs;
 	enum sriovh_busrange_policy on_bus_range;
+	enum sriovh_irq_mode irq;
+	struct sriovh_cpulist irq_cpus;	/* nr == 0: the PF's default set */
 };
 
 /* Why the PCI core would refuse a VF count, found before asking it. */
@@ -87,6 +90,8 @@ struct sriovh_diag {
 	char reason[SRIOVH_REASON_LEN];
 };
 
+extern struct workqueue_struct *sriovh_wq;
+
 /* diagnose.c */
 void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 		     enum sriovh_busrange_policy policy, struct sriovh_diag *d);
@@ -122,6 +127,16 @@ void sriovh_notify_exit(void);
 /* inventory.c */
 void sriovh_inventory_init(void);
 void sriovh_inventory_exit(void);
+
+/* irq.c */
+int sriovh_irq_init(void);
+void sriovh_irq_sources_exit(void);
+void sriovh_irq_stop(void);
+void sriovh_irq_kick(void);
+int sriovh_cpulist_impossible(const struct sriovh_cpulist *l);
+void sriovh_irq_allowed(struct pci_dev *pf, const struct sriovh_cpulist *cpus,
+			struct cpumask *mask, bool *fallback);
+void sriovh_show_vf_irqs(struct seq_file *m, struct pci_dev *vf);
 
 /* configfs.c */
 int sriovh_configfs_init(void);

@@ -18,4 +18,25 @@
  * - pci_dev->driver is gone: always derive it from dev->driver.
  */
 
+#ifdef __KERNEL__
+#include <linux/irq.h>
+#include <linux/irqdesc.h>
+
+/*
+ * Where an IRQ is about to go. Where interrupts cannot be moved from
+ * process context (x86 MSI without interrupt remapping), irq_set_affinity()
+ * only records the new mask and the move happens at the next interrupt;
+ * until then /proc/irq/N/smp_affinity shows that pending mask, and so do
+ * we. Architectures without GENERIC_PENDING_IRQ move at once.
+ */
+static inline const struct cpumask *sriovh_irq_pending_mask(struct irq_data *d)
+{
+#ifdef CONFIG_GENERIC_PENDING_IRQ
+	if (irqd_is_setaffinity_pending(d))
+		return irq_data_to_desc(d)->pending_mask;
+#endif
+	return NULL;
+}
+#endif /* __KERNEL__ */
+
 #endif /* _SRIOV_HELPER_COMPAT_H */
