@@ -4,21 +4,36 @@
  * not, what was asked of it and what came of it, and its VFs. One record
  * a line, "key=value" fields in a fixed order, so scripts can split on
  * spaces; only the last field of a pf line, reason=, may hold spaces and
- * runs to the end of the line. Format version 1:
+ * runs to the end of the line. Format version 2:
  *
- *   # sriov_helper inventory v1
+ *   # sriov_helper inventory v2
  *   pf ADDR id=VVVV:DDDD driver=NAME|- numa=N totalvfs=N numvfs=N
  *      offset=0xN stride=N ari=on|off bus_window=BB-BB
- *      iov_bars=assigned|unassigned|none managed=yes|no requested=N|-
- *      source=param|configfs|- policy=clamp|fail|- state=STATE enabled=N|-
- *      err=ERRNO fit=N|- cause=none|bus_range|mmio|layout|- reason=TEXT
+ *      iov_bars=assigned|unassigned|none iommu=yes|no managed=yes|no
+ *      requested=N|- source=param|configfs|- policy=clamp|fail|-
+ *      state=STATE enabled=N|- err=ERRNO fit=N|-
+ *      cause=none|bus_range|mmio|layout|- irq=spread|off|-
+ *      irq_cpus=CPULIST|- reason=TEXT
  *   vf ADDR pf=ADDR index=N id=VVVV:DDDD driver=NAME|- netdev=NAME|-
+ *      irqs=IRQ:CPUS[;IRQ:CPUS...]|- iommu_group=N|- group_alone=yes|no|-
  *
  * STATE is unmanaged, pending, applied or failed. fit is the largest VF
- * count that worked out at the last diagnosis (- before any). Values hold
- * no kernel pointers.
+ * count that worked out at the last diagnosis (- before any). irq_cpus is
+ * the set the VF IRQs are spread over now (the admin's list as far as it
+ * is online, else the default). In irqs, CPUS is the vector's effective
+ * CPU list, followed by ">CPUS" while a move waits for the next interrupt,
+ * or "managed" (kernel-managed affinity: never touched) or "unrequested"
+ * (allocated, no handler yet). group_alone says whether the VF is the
+ * only device in its IOMMU group (what VFIO needs to pass it alone).
+ * Values hold no kernel pointers.
+ *
+ * v2 added iommu=, irq=, irq_cpus= on pf lines and irqs=, iommu_group=,
+ * group_alone= on vf lines. New fields are only ever added before reason=
+ * (pf) or at the end (vf) together with a new version number.
  */
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/iommu.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/rcupdate.h>
@@ -65,7 +80,8 @@ static const char *sriovh_iov_bar_state(struct pci_dev *pdev)
 	return any ? "assigned" : "unassigned";
 }
 
-static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev)
+static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
+			   struct cpumask *cpus)
 {
 	int pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
 	const struct sriovh_rule *rule;
@@ -77,14 +93,17 @@ static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev)
 		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_OFFSET, &offset);
 		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_STRIDE, &stride);
 	}
-	seq_printf(m, "pf %s id=%04x:%04x driver=%s numa=%d totalvfs=%d numvfs=%d offset=%#x stride=%u ari=%s bus_window=%02llx-%02llx iov_bars=%s",
+	bool fallback;
+
+	seq_printf(m, "pf %s id=%04x:%04x driver=%s numa=%d totalvfs=%d numvfs=%d offset=%#x stride=%u ari=%s bus_window=%02llx-%02llx iov_bars=%s iommu=%s",
 		   pci_name(pdev), pdev->vendor, pdev->device,
 		   sriovh_driver_name(pdev), dev_to_node(&pdev->dev),
 		   pci_sriov_get_totalvfs(pdev), pci_num_vf(pdev), offset,
 		   stride, pci_ari_enabled(pdev->bus) ? "on" : "off",
 		   (unsigned long long)pdev->bus->busn_res.start,
 		   (unsigned long long)pdev->bus->busn_res.end,
-		   sriovh_iov_bar_state(pdev));
+		   sriovh_iov_bar_state(pdev),
+		   device_iommu_mapped(&pdev->dev) ? "yes" : "no");
 
 	sriovh_pdev_target(pdev, &addr);
 	rule = sriovh_rule_lookup_locked(pdev);
@@ -108,9 +127,43 @@ static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev)
 			   sriovh_cause_names[pf->cause]);
 	else
 		seq_puts(m, " fit=- cause=-");
+	if (rule && rule->irq == SRIOVH_IRQ_SPREAD && cpus) {
+		sriovh_irq_allowed(pdev, &rule->irq_cpus, cpus, &fallback);
+		seq_printf(m, " irq=spread irq_cpus=%*pbl",
+			   cpumask_pr_args(cpus));
+	} else {
+		seq_printf(m, " irq=%s irq_cpus=-",
+			   rule ? sriovh_irq_mode_name(rule->irq) : "-");
+	}
 	seq_printf(m, " reason=%s\n", pf && rule ? pf->reason : "");
 }
 
+static int sriovh_count_dev(struct device *dev, void *data)
+{
+	(*(unsigned int *)data)++;
+	return 0;
+}
+
+static void sriovh_show_iommu_group(struct seq_file *m, struct pci_dev *vf)
+{
+	struct iommu_group *group = iommu_group_get(&vf->dev);
+	unsigned int n = 0;
+
+	if (!group) {
+		seq_puts(m, " iommu_group=- group_alone=-");
+		return;
+	}
+	iommu_group_for_each_dev(group, &n, sriovh_count_dev);
+	seq_printf(m, " iommu_group=%d group_alone=%s", iommu_group_id(group),
+		   n == 1 ? "yes" : "no");
+	iommu_group_put(group);
+}
+
+/*
+ * Without sriovh_lock: device_lock(VF) keeps its driver, and so its IRQ
+ * vectors, in place while we read them, and a VF probe holds that lock
+ * while our bus notifier takes sriovh_lock.
+ */
 static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 {
 	struct pci_dev *vf = NULL;
@@ -121,6 +174,7 @@ static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 
 		if (!vf->is_virtfn || pci_physfn(vf) != pf)
 			continue;
+		device_lock(&vf->dev);
 		rcu_read_lock();
 		for_each_netdev_rcu(&init_net, nd) {
 			if (nd->dev.parent == &vf->dev) {
@@ -128,27 +182,36 @@ static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 				break;
 			}
 		}
-		seq_printf(m, "vf %s pf=%s index=%d id=%04x:%04x driver=%s netdev=%s\n",
+		seq_printf(m, "vf %s pf=%s index=%d id=%04x:%04x driver=%s netdev=%s",
 			   pci_name(vf), pci_name(pf), pci_iov_vf_id(vf),
 			   vf->vendor, vf->device, sriovh_driver_name(vf),
 			   netdev);
 		rcu_read_unlock();
+		sriovh_show_vf_irqs(m, vf);
+		sriovh_show_iommu_group(m, vf);
+		seq_putc(m, '\n');
+		device_unlock(&vf->dev);
 	}
 }
 
 static int sriovh_inventory_show(struct seq_file *m, void *v)
 {
 	struct pci_dev *pdev = NULL;
+	cpumask_var_t cpus;
+	/* Without memory for the mask, irq_cpus alone is left out. */
+	bool have_cpus = zalloc_cpumask_var(&cpus, GFP_KERNEL);
 
-	seq_puts(m, "# sriov_helper inventory v1\n");
-	mutex_lock(&sriovh_lock);
+	seq_puts(m, "# sriov_helper inventory v2\n");
 	for_each_pci_dev(pdev) {
 		if (!pdev->is_physfn)
 			continue;
-		sriovh_show_pf(m, pdev);
+		mutex_lock(&sriovh_lock);
+		sriovh_show_pf(m, pdev, have_cpus ? cpus : NULL);
+		mutex_unlock(&sriovh_lock);
 		sriovh_show_vfs(m, pdev);
 	}
-	mutex_unlock(&sriovh_lock);
+	if (have_cpus)
+		free_cpumask_var(cpus);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(sriovh_inventory);

@@ -12,6 +12,33 @@ inv_line() {
 	grep "^$1 $2 " "$INV"
 }
 
+# The IOMMU group of a device in sysfs, or -.
+group_of() {
+	local g
+	g=$(readlink "$1/iommu_group" 2>/dev/null) && basename "$g" || echo -
+}
+
+# check_irqs VFDIR LINE: the irqs= field against msi_irqs and /proc/irq.
+check_irqs() {
+	local v=$1 line=$2 irqs item irq cpus n=0
+	irqs=$(field "$line" irqs)
+	[ "$irqs" = - ] && irqs=
+	for item in $(echo "$irqs" | tr ';' ' '); do
+		irq=${item%%:*} cpus=${item#*:}
+		n=$((n + 1))
+		[ -e "$v/msi_irqs/$irq" ] || { fail "${v##*/}: IRQ $irq is not in msi_irqs"; return; }
+		if ls -d /proc/irq/"$irq"/*/ > /dev/null 2>&1; then
+			expect_eq "${cpus%%>*}" "$(cat /proc/irq/"$irq"/effective_affinity_list)" "IRQ $irq effective CPUs" || return
+			case "$cpus" in
+			*">"*) expect_eq "${cpus#*>}" "$(cat /proc/irq/"$irq"/smp_affinity_list)" "IRQ $irq pending CPUs" || return ;;
+			esac
+		else
+			expect_eq "$cpus" unrequested "IRQ $irq" || return
+		fi
+	done
+	expect_eq "$n" "$(ls "$v/msi_irqs" 2>/dev/null | wc -l)" "${v##*/} vector count"
+}
+
 drv_of() {
 	local d
 	d=$(readlink "$1/driver" 2>/dev/null) && basename "$d" || echo -
@@ -25,7 +52,12 @@ t_inventory_vs_sysfs() {
 	expect_vfs "$PFDIR" 3 igbvf || return
 	wait_for 30 sh -c "grep -q '^pf $PF .*state=applied' $INV" ||
 		{ fail "inventory: $(inv_line pf $PF)"; return; }
-	expect_eq "$(head -n1 "$INV")" "# sriov_helper inventory v1" "version line" || return
+	# One VF up: its vectors requested, the others' allocated only.
+	net=$(ls "$PFDIR/virtfn0/net")
+	wait_for 30 sh -c "ip link set $net up; [ \$(ls -d /proc/irq/*/$net/ /proc/irq/*/$net-*/ 2>/dev/null | wc -l) = 3 ]" ||
+		{ fail "$net did not request its 3 vectors"; return; }
+	sleep 1
+	expect_eq "$(head -n1 "$INV")" "# sriov_helper inventory v2" "version line" || return
 	expect_eq "$(stat -c %a "$INV")" 400 "inventory mode" || return
 	grep -qiE 'ffff[0-9a-f]{12}' "$INV" && { fail "a kernel pointer in the inventory"; return; }
 	# Every SR-IOV PF in sysfs has a pf line that agrees with it.
@@ -39,6 +71,10 @@ t_inventory_vs_sysfs() {
 		expect_eq "$(field "$line" id)" "$(sed 's/0x//' "$d/vendor"):$(sed 's/0x//' "$d/device")" "$a id" || return
 		expect_eq "$(field "$line" offset)" "$(printf '%#x' "$(cat "$d/sriov_offset")")" "$a offset" || return
 		expect_eq "$(field "$line" stride)" "$(cat "$d/sriov_stride")" "$a stride" || return
+		expect_eq "$(field "$line" numa)" "$(cat "$d/numa_node")" "$a numa" || return
+		v=no
+		[ -e "$d/iommu_group" ] && v=yes
+		expect_eq "$(field "$line" iommu)" "$v" "$a iommu" || return
 		# ... and every VF of it a vf line.
 		for v in "$d"/virtfn*; do
 			[ -e "$v" ] || continue
@@ -50,12 +86,18 @@ t_inventory_vs_sysfs() {
 			expect_eq "$(field "$line" driver)" "$(drv_of "$v")" "$vf driver" || return
 			net=$(ls "$v/net" 2>/dev/null | head -n1)
 			expect_eq "$(field "$line" netdev)" "${net:--}" "$vf netdev" || return
+			expect_eq "$(field "$line" iommu_group)" "$(group_of "$v")" "$vf iommu_group" || return
+			check_irqs "$v" "$line" || return
 		done
 	done
 	expect_eq "$(grep -c '^vf ' "$INV")" 3 "vf lines" || return
 	line=$(inv_line pf $PF)
 	expect_eq "$(field "$line" managed) $(field "$line" requested) $(field "$line" source) $(field "$line" enabled) $(field "$line" cause) $(field "$line" fit)" \
 		"yes 3 param 3 none 7" "igb managed fields" || return
+	expect_eq "$(field "$line" irq) $(field "$line" irq_cpus)" \
+		"spread $(cat /sys/devices/system/cpu/online)" "igb IRQ fields" || return
+	line=$(inv_line vf "$(basename "$(readlink "$PFDIR/virtfn0")")")
+	expect_eq "$(field "$line" irqs | tr ';' '\n' | grep -vc unrequested)" 3 "requested vectors of virtfn0" || return
 	line=$(inv_line pf $NVME)
-	expect_eq "$(field "$line" managed) $(field "$line" state)" "no unmanaged" "nvme fields"
+	expect_eq "$(field "$line" managed) $(field "$line" state) $(field "$line" irq)" "no unmanaged -" "nvme fields"
 }
