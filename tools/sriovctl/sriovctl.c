@@ -29,9 +29,9 @@ static int json;
 static const char usage[] =
 "usage: sriovctl [--root DIR] [--json] COMMAND [ARGS]\n"
 "\n"
-"  list                   configfs entries: requested count, policy, status\n"
+"  list                   configfs entries: count, policy, IRQ CPUs, status\n"
 "  show [PF]              the inventory of PFs and VFs (all, or one PF)\n"
-"  set PF vfs=N [on_bus_range=clamp|fail]\n"
+"  set PF vfs=N [on_bus_range=clamp|fail] [irq=spread|off] [irq_cpus=LIST]\n"
 "                         create or change the configfs entry for PF\n"
 "  unset PF               remove the entry (the VFs stay as they are)\n"
 "  dump                   the /etc/modprobe.d line that reproduces configfs\n"
@@ -212,10 +212,13 @@ static int cmd_list(void)
 	if (json)
 		fputs("[", stdout);
 	else
-		printf("%-14s %-6s %-13s %s\n", "ENTRY", "VFS", "ON_BUS_RANGE", "STATUS");
+		printf("%-14s %-6s %-13s %-7s %-9s %s\n", "ENTRY", "VFS",
+		       "ON_BUS_RANGE", "IRQ", "IRQ_CPUS", "STATUS");
 	for (i = 0; v[i]; i++) {
 		char *vfs = attr(dir, v[i], "vfs");
 		char *pol = attr(dir, v[i], "on_bus_range");
+		char *irq = attr(dir, v[i], "irq");
+		char *cpus = attr(dir, v[i], "irq_cpus");
 		char *st = attr(dir, v[i], "status");
 
 		if (json) {
@@ -225,6 +228,14 @@ static int cmd_list(void)
 			json_val(vfs ? vfs : "");
 			fputs(",\"on_bus_range\":", stdout);
 			json_val(pol ? pol : "");
+			fputs(",\"irq\":", stdout);
+			json_val(irq ? irq : "");
+			/* A CPU list is text, even when it is one CPU. */
+			fputs(",\"irq_cpus\":", stdout);
+			if (cpus && *cpus)
+				json_str(cpus);
+			else
+				fputs("null", stdout);
 			fputs(",\"status\":", stdout);
 			json_str(st ? st : "");
 			fputs("}", stdout);
@@ -235,18 +246,22 @@ static int cmd_list(void)
 			nl = strchr(line, '\n');
 			if (nl)
 				*nl = '\0';
-			printf("%-14s %-6s %-13s %s\n", v[i], vfs && *vfs ? vfs : "-",
-			       pol ? pol : "-", line);
+			printf("%-14s %-6s %-13s %-7s %-9s %s\n", v[i],
+			       vfs && *vfs ? vfs : "-", pol ? pol : "-",
+			       irq ? irq : "-", cpus && *cpus ? cpus : "default",
+			       line);
 			while (nl) {
 				line = nl + 1;
 				nl = strchr(line, '\n');
 				if (nl)
 					*nl = '\0';
-				printf("%-35s %s\n", "", line);
+				printf("%-53s %s\n", "", line);
 			}
 		}
 		free(vfs);
 		free(pol);
+		free(irq);
+		free(cpus);
 		free(st);
 	}
 	if (json)
@@ -305,16 +320,49 @@ static const char *get(const struct inv_line *l, const char *key)
 	return "-";
 }
 
+/* "30:3;31:2>3;32:managed" as [{"irq":30,"cpus":"3"},...]. */
+static void json_irqs(const char *s)
+{
+	char buf[4096], *tok, *save = NULL;
+	int first = 1;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	fputs("[", stdout);
+	for (tok = strtok_r(buf, ";", &save); tok && strcmp(tok, "-");
+	     tok = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(tok, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		printf("%s{\"irq\":", first ? "" : ",");
+		json_val(tok);
+		fputs(",\"cpus\":", stdout);
+		json_str(colon + 1);
+		fputs("}", stdout);
+		first = 0;
+	}
+	fputs("]", stdout);
+}
+
 static void json_fields(const struct inv_line *l)
 {
+	static const char * const text[] = {
+		"reason", "id", "bus_window", "irq_cpus",
+	};
+	size_t k;
 	int i;
 
 	fputs("{\"address\":", stdout);
 	json_str(l->addr);
 	for (i = 0; i < l->nf; i++) {
 		printf(",\"%s\":", l->key[i]);
-		if (!strcmp(l->key[i], "reason") || !strcmp(l->key[i], "id") ||
-		    !strcmp(l->key[i], "bus_window"))
+		for (k = 0; k < sizeof(text) / sizeof(text[0]); k++)
+			if (!strcmp(l->key[i], text[k]))
+				break;
+		if (!strcmp(l->key[i], "irqs"))
+			json_irqs(l->val[i]);
+		else if (k < sizeof(text) / sizeof(text[0]) && strcmp(l->val[i], "-"))
 			json_str(l->val[i]);
 		else
 			json_val(l->val[i]);
@@ -341,14 +389,15 @@ static int cmd_show(const char *only)
 	if (!f)
 		die(EX_ABSENT, "cannot read %s: %s (is debugfs mounted? mount -t debugfs none /sys/kernel/debug)",
 		    file, strerror(errno));
-	if (!fgets(buf, sizeof(buf), f) || strcmp(buf, "# sriov_helper inventory v1\n"))
-		die(EX_FAIL, "%s: unknown inventory format", file);
+	if (!fgets(buf, sizeof(buf), f) || strcmp(buf, "# sriov_helper inventory v2\n"))
+		die(EX_FAIL, "%s: unknown inventory format (this sriovctl reads v2)", file);
 
 	if (json)
-		fputs("{\"version\":1,\"pfs\":[", stdout);
+		fputs("{\"version\":2,\"pfs\":[", stdout);
 	else
-		printf("%-13s %-10s %-8s %-7s %-4s %-8s %-5s %-9s %s\n", "PF", "ID",
-		       "DRIVER", "VFS", "REQ", "STATE", "FIT", "CAUSE", "REASON");
+		printf("%-13s %-10s %-8s %-7s %-4s %-8s %-5s %-9s %-5s %-9s %s\n",
+		       "PF", "ID", "DRIVER", "VFS", "REQ", "STATE", "FIT", "CAUSE",
+		       "IOMMU", "IRQ_CPUS", "REASON");
 	while (fgets(buf, sizeof(buf), f)) {
 		buf[strcspn(buf, "\n")] = '\0';
 		if (split_line(buf, &l))
@@ -370,10 +419,12 @@ static int cmd_show(const char *only)
 
 				snprintf(vfs, sizeof(vfs), "%s/%s", get(&l, "numvfs"),
 					 get(&l, "totalvfs"));
-				printf("%-13s %-10s %-8s %-7s %-4s %-8s %-5s %-9s %s\n",
+				printf("%-13s %-10s %-8s %-7s %-4s %-8s %-5s %-9s %-5s %-9s %s\n",
 				       l.addr, get(&l, "id"), get(&l, "driver"), vfs,
 				       get(&l, "requested"), get(&l, "state"),
-				       get(&l, "fit"), get(&l, "cause"), get(&l, "reason"));
+				       get(&l, "fit"), get(&l, "cause"),
+				       get(&l, "iommu"), get(&l, "irq_cpus"),
+				       get(&l, "reason"));
 			}
 			shown++;
 			first_vf = 1;
@@ -383,8 +434,13 @@ static int cmd_show(const char *only)
 				json_fields(&l);
 				fputs("}", stdout);
 			} else {
-				printf("  vf %-13s index %-4s %-8s %s\n", l.addr,
-				       get(&l, "index"), get(&l, "driver"), get(&l, "netdev"));
+				const char *alone = get(&l, "group_alone");
+
+				printf("  vf %-13s index %-4s %-8s %-8s group %s%s irqs %s\n",
+				       l.addr, get(&l, "index"), get(&l, "driver"),
+				       get(&l, "netdev"), get(&l, "iommu_group"),
+				       !strcmp(alone, "no") ? " (shared)" : "",
+				       get(&l, "irqs"));
 			}
 			first_vf = 0;
 		}
@@ -422,7 +478,7 @@ static int write_attr(const char *dir, const char *entry, const char *name,
 
 static int cmd_set(int argc, char **argv)
 {
-	char spec[4096], name[64], value[32];
+	char spec[4096], name[64], value[SRIOVH_CPULIST_STRLEN];
 	struct sriovh_parse_error perr;
 	const char *dir, *cursor = spec;
 	struct sriovh_entry e;
@@ -453,7 +509,14 @@ static int cmd_set(int argc, char **argv)
 			die(EX_FAIL, "mkdir %s: %s", d, strerror(errno));
 		created = 1;
 	}
+	/* Everything but the count first: writing vfs applies the entry. */
 	err = write_attr(dir, name, "on_bus_range", sriovh_policy_name(e.on_bus_range));
+	if (!err)
+		err = write_attr(dir, name, "irq", sriovh_irq_mode_name(e.irq));
+	if (!err) {
+		sriovh_format_cpulist(&e.irq_cpus, value, sizeof(value));
+		err = write_attr(dir, name, "irq_cpus", value);
+	}
 	if (!err) {
 		snprintf(value, sizeof(value), "%u", e.vfs);
 		err = write_attr(dir, name, "vfs", value);
@@ -492,8 +555,7 @@ static int cmd_dump(void)
 {
 	const char *dir = cfs_dir();
 	char **v = entries(dir);
-	char line[65536], name[64];
-	struct sriovh_target t;
+	char line[65536];
 	const char *why;
 	size_t n = 0;
 	int i;
@@ -502,16 +564,26 @@ static int cmd_dump(void)
 	for (i = 0; v[i]; i++) {
 		char *vfs = attr(dir, v[i], "vfs");
 		char *pol = attr(dir, v[i], "on_bus_range");
+		char *irq = attr(dir, v[i], "irq");
+		char *cpus = attr(dir, v[i], "irq_cpus");
+		struct sriovh_entry e = { 0 };
 
+		/* The shared parser reads each value back, as the module would. */
 		if (vfs && *vfs &&
-		    !sriovh_parse_target(v[i], strlen(v[i]), &t, &why)) {
-			sriovh_format_target(&t, name, sizeof(name));
-			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s,vfs=%s%s",
-					      n ? ";" : "", name, vfs,
-					      pol && !strcmp(pol, "fail") ? ",on_bus_range=fail" : "");
+		    !sriovh_parse_target(v[i], strlen(v[i]), &e.target, &why) &&
+		    !sriovh_parse_u16(vfs, strlen(vfs), &e.vfs, &why) &&
+		    (!pol || !sriovh_parse_policy(pol, strlen(pol), &e.on_bus_range, &why)) &&
+		    (!irq || !sriovh_parse_irq_mode(irq, strlen(irq), &e.irq, &why)) &&
+		    (!cpus || !*cpus ||
+		     !sriovh_parse_cpulist(cpus, strlen(cpus), &e.irq_cpus, &why))) {
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s", n ? ";" : "");
+			if (n < sizeof(line))
+				n += (size_t)sriovh_format_entry(&e, line + n, sizeof(line) - n);
 		}
 		free(vfs);
 		free(pol);
+		free(irq);
+		free(cpus);
 	}
 	if (json) {
 		fputs("{\"options\":", stdout);

@@ -35,47 +35,53 @@ fixture() {
 	mkdir -p "$c/0000:01:00.0" "$c/8086:10c9" "$c/02:00.0"
 	printf '7\n' > "$c/0000:01:00.0/vfs"
 	printf 'clamp\n' > "$c/0000:01:00.0/on_bus_range"
+	printf 'spread\n' > "$c/0000:01:00.0/irq"
+	printf '0-1,4\n' > "$c/0000:01:00.0/irq_cpus"
 	printf 'applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit\n' > "$c/0000:01:00.0/status"
 	printf '4\n' > "$c/8086:10c9/vfs"
 	printf 'fail\n' > "$c/8086:10c9/on_bus_range"
+	printf 'off\n' > "$c/8086:10c9/irq"
+	printf '\n' > "$c/8086:10c9/irq_cpus"
 	printf '0000:03:00.0 applied 4\n0000:04:00.0 pending: no driver bound\n' > "$c/8086:10c9/status"
 	printf '\n' > "$c/02:00.0/vfs"
 	printf 'clamp\n' > "$c/02:00.0/on_bus_range"
+	printf 'spread\n' > "$c/02:00.0/irq"
+	printf '\n' > "$c/02:00.0/irq_cpus"
 	printf 'unset\n' > "$c/02:00.0/status"
 	cat > "$T/r/sys/kernel/debug/sriov_helper/inventory" <<'INV'
-# sriov_helper inventory v1
-pf 0000:01:00.0 id=8086:1521 driver=igb numa=0 totalvfs=7 numvfs=3 offset=0x180 stride=4 ari=off bus_window=01-01 iov_bars=assigned managed=yes requested=7 source=configfs policy=clamp state=applied enabled=3 err=0 fit=3 cause=bus_range reason=bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
-vf 0000:01:10.0 pf=0000:01:00.0 index=0 id=8086:1520 driver=igbvf netdev=eth1
-vf 0000:01:10.4 pf=0000:01:00.0 index=1 id=8086:1520 driver=- netdev=-
-pf 0000:02:00.0 id=1b36:0010 driver=nvme numa=-1 totalvfs=127 numvfs=0 offset=0x1 stride=1 ari=off bus_window=02-02 iov_bars=unassigned managed=no requested=- source=- policy=- state=unmanaged enabled=- err=0 fit=- cause=- reason=
+# sriov_helper inventory v2
+pf 0000:01:00.0 id=8086:1521 driver=igb numa=0 totalvfs=7 numvfs=3 offset=0x180 stride=4 ari=off bus_window=01-01 iov_bars=assigned iommu=yes managed=yes requested=7 source=configfs policy=clamp state=applied enabled=3 err=0 fit=3 cause=bus_range irq=spread irq_cpus=0-1,4 reason=bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
+vf 0000:01:10.0 pf=0000:01:00.0 index=0 id=8086:1520 driver=igbvf netdev=eth1 irqs=30:0;31:1>4;32:managed iommu_group=12 group_alone=yes
+vf 0000:01:10.4 pf=0000:01:00.0 index=1 id=8086:1520 driver=- netdev=- irqs=- iommu_group=13 group_alone=no
+pf 0000:02:00.0 id=1b36:0010 driver=nvme numa=-1 totalvfs=127 numvfs=0 offset=0x1 stride=1 ari=off bus_window=02-02 iov_bars=unassigned iommu=no managed=no requested=- source=- policy=- state=unmanaged enabled=- err=0 fit=- cause=- irq=- irq_cpus=- reason=
 INV
 }
 
 fixture
 check list 0 "$(cat <<'EOF2'
-ENTRY          VFS    ON_BUS_RANGE  STATUS
-0000:01:00.0   7      clamp         applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
-02:00.0        -      clamp         unset
-8086:10c9      4      fail          0000:03:00.0 applied 4
-                                    0000:04:00.0 pending: no driver bound
+ENTRY          VFS    ON_BUS_RANGE  IRQ     IRQ_CPUS  STATUS
+0000:01:00.0   7      clamp         spread  0-1,4     applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
+02:00.0        -      clamp         spread  default   unset
+8086:10c9      4      fail          off     default   0000:03:00.0 applied 4
+                                                      0000:04:00.0 pending: no driver bound
 EOF2
 )" "$bin" --root "$T/r" list
 
-check list-json 0 '[{"entry":"0000:01:00.0","vfs":7,"on_bus_range":"clamp","status":"applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit"},{"entry":"02:00.0","vfs":null,"on_bus_range":"clamp","status":"unset"},{"entry":"8086:10c9","vfs":4,"on_bus_range":"fail","status":"0000:03:00.0 applied 4\n0000:04:00.0 pending: no driver bound"}]' \
+check list-json 0 '[{"entry":"0000:01:00.0","vfs":7,"on_bus_range":"clamp","irq":"spread","irq_cpus":"0-1,4","status":"applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit"},{"entry":"02:00.0","vfs":null,"on_bus_range":"clamp","irq":"spread","irq_cpus":null,"status":"unset"},{"entry":"8086:10c9","vfs":4,"on_bus_range":"fail","irq":"off","irq_cpus":null,"status":"0000:03:00.0 applied 4\n0000:04:00.0 pending: no driver bound"}]' \
 	"$bin" --root "$T/r" --json list
 
 check show 0 "$(cat <<'EOF2'
-PF            ID         DRIVER   VFS     REQ  STATE    FIT   CAUSE     REASON
-0000:01:00.0  8086:1521  igb      3/7     7    applied  3     bus_range bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
-  vf 0000:01:10.0  index 0    igbvf    eth1
-  vf 0000:01:10.4  index 1    -        -
-0000:02:00.0  1b36:0010  nvme     0/127   -    unmanaged -     -         
+PF            ID         DRIVER   VFS     REQ  STATE    FIT   CAUSE     IOMMU IRQ_CPUS  REASON
+0000:01:00.0  8086:1521  igb      3/7     7    applied  3     bus_range yes   0-1,4     bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
+  vf 0000:01:10.0  index 0    igbvf    eth1     group 12 irqs 30:0;31:1>4;32:managed
+  vf 0000:01:10.4  index 1    -        -        group 13 (shared) irqs -
+0000:02:00.0  1b36:0010  nvme     0/127   -    unmanaged -     -         no    -         
 EOF2
 )" "$bin" --root "$T/r" show
 
 check show-one-pf 0 "$(cat <<'EOF2'
-PF            ID         DRIVER   VFS     REQ  STATE    FIT   CAUSE     REASON
-0000:02:00.0  1b36:0010  nvme     0/127   -    unmanaged -     -         
+PF            ID         DRIVER   VFS     REQ  STATE    FIT   CAUSE     IOMMU IRQ_CPUS  REASON
+0000:02:00.0  1b36:0010  nvme     0/127   -    unmanaged -     -         no    -         
 EOF2
 )" "$bin" --root "$T/r" show 02:00.0
 
@@ -84,26 +90,35 @@ if out=$("$bin" --root "$T/r" --json show) &&
    echo "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["version"] == 1
+assert d["version"] == 2
 pf = d["pfs"][0]
 assert pf["address"] == "0000:01:00.0" and pf["numvfs"] == 3 and pf["err"] == 0
 assert pf["reason"] == "bus range: 7 VFs need bus 02, window [bus 01]; 3 fit"
+assert pf["irq_cpus"] == "0-1,4" and pf["iommu"] == "yes"
 assert [v["index"] for v in pf["vfs"]] == [0, 1] and pf["vfs"][1]["driver"] is None
+assert pf["vfs"][0]["irqs"] == [{"irq": 30, "cpus": "0"}, {"irq": 31, "cpus": "1>4"},
+                                {"irq": 32, "cpus": "managed"}]
+assert pf["vfs"][1]["irqs"] == [] and pf["vfs"][0]["iommu_group"] == 12
+assert pf["vfs"][1]["group_alone"] == "no"
 assert d["pfs"][1]["requested"] is None and d["pfs"][1]["vfs"] == []
+assert d["pfs"][1]["irq_cpus"] is None
 '; then ok show-json; else bad show-json "$out"; fi
 
 check show-not-a-pf 1 "sriovctl: 0000:05:00.0 is not an SR-IOV PF
-PF            ID         DRIVER   VFS     REQ  STATE    FIT   CAUSE     REASON" "$bin" --root "$T/r" show 0000:05:00.0
+PF            ID         DRIVER   VFS     REQ  STATE    FIT   CAUSE     IOMMU IRQ_CPUS  REASON" "$bin" --root "$T/r" show 0000:05:00.0
 
-check dump 0 "options sriov_helper pf=0000:01:00.0,vfs=7;8086:10c9,vfs=4,on_bus_range=fail" "$bin" --root "$T/r" dump
-check dump-json 0 '{"options":"0000:01:00.0,vfs=7;8086:10c9,vfs=4,on_bus_range=fail"}' "$bin" --root "$T/r" --json dump
+check dump 0 "options sriov_helper pf=0000:01:00.0,vfs=7,irq_cpus=0-1,4;8086:10c9,vfs=4,on_bus_range=fail,irq=off" "$bin" --root "$T/r" dump
+check dump-json 0 '{"options":"0000:01:00.0,vfs=7,irq_cpus=0-1,4;8086:10c9,vfs=4,on_bus_range=fail,irq=off"}' "$bin" --root "$T/r" --json dump
 
 # set: canonical name for a new entry; an existing entry under another
 # spelling is reused; the policy is written before the count.
 c=$T/r/sys/kernel/config/sriov_helper
-check set-new 0 "" "$bin" --root "$T/r" set 5:00.1 vfs=2 on_bus_range=fail
-if [ "$(cat "$c/0000:05:00.1/vfs" "$c/0000:05:00.1/on_bus_range" 2>&1)" = "2
-fail" ]; then ok set-new-files; else bad set-new-files "$(ls "$c")"; fi
+check set-new 0 "" "$bin" --root "$T/r" set 5:00.1 vfs=2 on_bus_range=fail irq_cpus=3,1-2
+if [ "$(cat "$c/0000:05:00.1/vfs" "$c/0000:05:00.1/on_bus_range" \
+	"$c/0000:05:00.1/irq" "$c/0000:05:00.1/irq_cpus" 2>&1)" = "2
+fail
+spread
+1-3" ]; then ok set-new-files; else bad set-new-files "$(ls "$c")"; fi
 check set-existing 0 "" "$bin" --root "$T/r" set 0000:02:00.0 vfs=5
 if [ "$(cat "$c/02:00.0/vfs")" = 5 ] && [ ! -e "$c/0000:02:00.0" ]; then ok set-existing-reused; else bad set-existing-reused "$(ls "$c")"; fi
 
@@ -111,8 +126,10 @@ if [ "$(cat "$c/02:00.0/vfs")" = 5 ] && [ ! -e "$c/0000:02:00.0" ]; then ok set-
 before=$(ls "$c")
 check set-bad-count 2 "sriovctl: invalid: not a decimal number: 'vfs=x'" "$bin" --root "$T/r" set 06:00.0 vfs=x
 check set-bad-pf 2 "sriovctl: invalid: bad PCI device (hex 00-1f): '06:40.0'" "$bin" --root "$T/r" set 06:40.0 vfs=1
-check set-unknown-key 2 "sriovctl: invalid: unknown key (known: vfs, on_bus_range): 'vf'" "$bin" --root "$T/r" set 06:00.0 vf=1
+check set-unknown-key 2 "sriovctl: invalid: unknown key (known: vfs, on_bus_range, irq, irq_cpus): 'vf'" "$bin" --root "$T/r" set 06:00.0 vf=1
 check set-no-count 2 "sriovctl: invalid: missing vfs=N: '06:00.0,on_bus_range=fail'" "$bin" --root "$T/r" set 06:00.0 on_bus_range=fail
+check set-bad-cpus 2 "sriovctl: invalid: CPU range goes backwards: 'irq_cpus=3-1'" "$bin" --root "$T/r" set 06:00.0 vfs=1 irq_cpus=3-1
+check set-bad-irq 2 "sriovctl: invalid: irq must be spread or off: 'irq=on'" "$bin" --root "$T/r" set 06:00.0 vfs=1 irq=on
 check set-two-pfs 2 "sriovctl: one PF at a time" "$bin" --root "$T/r" set "06:00.0,vfs=1;07:00.0" vfs=1
 if [ "$(ls "$c")" = "$before" ]; then ok bad-input-changes-nothing; else bad bad-input-changes-nothing "$(ls "$c")"; fi
 

@@ -8,12 +8,12 @@ scenario sriovctl_roundtrip
 t_sriovctl_roundtrip() {
 	local opts rc
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
-	$SRIOVCTL set 01:00.0 vfs=3 || { fail "sriovctl set failed"; return; }
+	$SRIOVCTL set 01:00.0 vfs=3 irq_cpus=1 || { fail "sriovctl set failed"; return; }
 	expect_vfs "$PFDIR" 3 igbvf || return
 	wait_for 30 grep -qx "applied 3" "$CFS/0000:01:00.0/status" ||
 		{ fail "status: $(cat "$CFS/0000:01:00.0/status")"; return; }
 	expect_eq "$($SRIOVCTL list | sed -n 2p)" \
-		"0000:01:00.0   3      clamp         applied 3" "sriovctl list" || return
+		"0000:01:00.0   3      clamp         spread  1         applied 3" "sriovctl list" || return
 	$SRIOVCTL --json show 01:00.0 | grep -q '"numvfs":3,' ||
 		{ fail "show: $($SRIOVCTL --json show 01:00.0)"; return; }
 	expect_eq "$($SRIOVCTL show 01:00.0 | grep -c '^  vf ')" 3 "VFs shown" || return
@@ -23,7 +23,7 @@ t_sriovctl_roundtrip() {
 	expect_eq "$rc" 2 "exit code for vfs=x" || return
 	numvfs_is "$PFDIR" 3 || { fail "bad input changed the VFs"; return; }
 	opts=$($SRIOVCTL dump)
-	expect_eq "$opts" "options sriov_helper pf=0000:01:00.0,vfs=3" "dump" || return
+	expect_eq "$opts" "options sriov_helper pf=0000:01:00.0,vfs=3,irq_cpus=1" "dump" || return
 	# Persistence: unset, unload, clear; the dumped line brings it back.
 	$SRIOVCTL unset 01:00.0 || { fail "unset failed"; return; }
 	rmmod sriov_helper || { fail "rmmod failed"; return; }
@@ -31,6 +31,8 @@ t_sriovctl_roundtrip() {
 	echo "$opts" > /etc/modprobe.d/sriov_helper.conf
 	modprobe sriov_helper || { fail "modprobe with the dumped line failed"; return; }
 	expect_vfs "$PFDIR" 3 igbvf || return
+	expect_eq "$(cat /sys/module/sriov_helper/parameters/pf)" \
+		"0000:01:00.0,vfs=3,irq_cpus=1" "parameters/pf after restore" || return
 	rmmod sriov_helper || { fail "rmmod failed"; return; }
 	$SRIOVCTL list 2>/dev/null
 	rc=$?
