@@ -5,11 +5,14 @@
 # run.sh kunit              KUnit alone
 # run.sh demo               the module at work in a VM, as an admin sees it
 #
-# TESTS words: build, dkms, style, tool, kunit, mmio (groups), a scenario name
-# (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
+# TESTS words: build, dkms, style, tool, kunit, mmio, irq (groups), a scenario
+# name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
 # Scenarios run on every kernel unless a kernel is named. The mmio group
 # boots the debug kernel twice more, with a 127-VF NVMe, without and with
-# pci=realloc (Debian's kernels reassign VF BARs by themselves).
+# pci=realloc (Debian's kernels reassign VF BARs by themselves). The irq
+# group boots every kernel once more with 4 CPUs in two NUMA nodes and a
+# second igb on node 1 (vm.sh SRIOVH_TOPO=irq) for the irq_* scenarios;
+# naming irq_* scenarios runs just those, there.
 #
 # Prints TAP ("ok N - name") and ends with "N passed, N failed".
 set -uo pipefail
@@ -44,23 +47,36 @@ summary() {
 }
 log() { echo "# $*"; }
 
-scenario_words=
+scenario_words= irq_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|tool|kunit|mmio|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|kunit|mmio|irq|debug|stock-6.12|stock-6.1) ;;
+	irq_*) irq_words="$irq_words $w" ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
 done
+irq_scenarios=$(sed -n 's/^special_scenario \(irq_[a-z0-9_]*\)$/\1/p' \
+	"$here/guest/scenarios/50-irq.sh" | tr '\n' ' ')
 # want GROUP: run it when no words were given or the group is named.
 want() {
 	[ -z "${words// /}" ] || [[ "$words" == *" $1 "* ]]
 }
+# kernel_named K: K was named, or no kernel was.
+kernel_named() {
+	[[ "$words" == *" $1 "* ]] || ! [[ "$words" =~ " "(debug|stock-6.12|stock-6.1)" " ]]
+}
 # want_kernel K: scenarios on kernel K.
 want_kernel() {
 	[ -z "${words// /}" ] && return 0
-	[[ "$words" == *" $1 "* ]] && return 0
+	[[ "$words" == *" $1 "* ]] && [ -z "${irq_words// /}" ] &&
+		! [[ "$words" == *" irq "* ]] && return 0
 	# Named scenarios without a kernel: all kernels.
-	[ -n "${scenario_words// /}" ] && ! [[ "$words" =~ " "(debug|stock-6.12|stock-6.1)" " ]]
+	[ -n "${scenario_words// /}" ] && kernel_named "$1"
+}
+# want_irq K: the irq VM on kernel K.
+want_irq() {
+	[ -z "${words// /}" ] && return 0
+	{ want irq || [ -n "${irq_words// /}" ]; } && kernel_named "$1"
 }
 
 # ---- set-up: packages and the test kernel ------------------------------
@@ -206,6 +222,21 @@ if [ "$mode" = check ]; then
 				"$out/build-$bname/sriov_helper.ko"
 		else
 			emit "not ok $name/module-build # see out/logs/build-$bname.log"
+		fi
+	done
+	# IRQ placement: 4 CPUs, two NUMA nodes, a second igb on node 1.
+	[ -n "${irq_words// /}" ] && irq_scenarios=$irq_words
+	for spec in "debug:$dbg_kver:$kdir/build:$kdir/build/arch/x86/boot/bzImage:$kdir/root" \
+		    "stock-6.12:$k612:/lib/modules/$k612/build:/boot/vmlinuz-$k612:/" \
+		    "stock-6.1:$k61:/lib/modules/$k61/build:/boot/vmlinuz-$k61:/"; do
+		IFS=: read -r name kv kd kimg mroot <<< "$spec"
+		want_irq "$name" || continue
+		bname=${name#stock-}
+		if build_module "$bname" "$kd"; then
+			SRIOVH_TOPO=irq run_vm "$name-irq" "$kimg" "$kv" "$mroot" check \
+				"$irq_scenarios" "$out/build-$bname/sriov_helper.ko"
+		else
+			emit "not ok $name-irq/module-build # see out/logs/build-$bname.log"
 		fi
 	done
 fi

@@ -6,6 +6,9 @@ PF=0000:01:00.0
 PFDIR=/sys/bus/pci/devices/$PF
 NVME=0000:02:00.0
 NVMEDIR=/sys/bus/pci/devices/$NVME
+# Only in the irq topology (vm.sh SRIOVH_TOPO=irq): an igb on NUMA node 1.
+PF2=0000:81:00.0
+PF2DIR=/sys/bus/pci/devices/$PF2
 CFS=/sys/kernel/config/sriov_helper
 ALL_TESTS=
 
@@ -107,7 +110,11 @@ reset_all() {
 	done
 	rmmod sriov_helper 2>/dev/null
 	rm -f /etc/modprobe.d/sriov_helper.conf
-	for d in "$PFDIR" "$NVMEDIR"; do
+	for d in /sys/devices/system/cpu/cpu*/online; do
+		[ "$(cat "$d")" = 1 ] || echo 1 > "$d"
+	done
+	for d in "$PFDIR" "$NVMEDIR" "$PF2DIR"; do
+		[ -e "$d" ] || continue
 		[ -e "$d/driver" ] && [ -e "$d/sriov_numvfs" ] &&
 			echo 0 > "$d/sriov_numvfs" 2>/dev/null
 		[ -e "$d/driver" ] && echo "${d##*/}" > "$d/driver/unbind"
@@ -121,8 +128,10 @@ reset_all() {
 	return 0
 }
 
+# A scenario may set RESULT_NOTE: figures for its result line.
 run_scenario() {
 	FAIL_WHY=
+	RESULT_NOTE=
 	# Reset first: it waits for the previous scenario's work (device_lock,
 	# rmmod), so that its late messages land before this one's mark.
 	if ! reset_all; then
@@ -134,7 +143,7 @@ run_scenario() {
 	modprobe igbvf
 	mark "begin $1"
 	if "t_$1"; then
-		echo "SRIOVH ok $1" >&3
+		echo "SRIOVH ok $1${RESULT_NOTE:+ # $RESULT_NOTE}" >&3
 	else
 		echo "SRIOVH not ok $1 # ${FAIL_WHY:-failed}" >&3
 	fi
