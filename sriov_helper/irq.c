@@ -592,8 +592,9 @@ void sriovh_show_vf_irqs(struct seq_file *m, struct pci_dev *vf)
 		} else {
 			eff = irq_data_get_effective_affinity_mask(d);
 			seq_printf(m, "%*pbl", cpumask_pr_args(eff));
+			/* A move to where it already is shows as none. */
 			pending = sriovh_irq_pending_mask(d);
-			if (pending)
+			if (pending && !cpumask_equal(pending, eff))
 				seq_printf(m, ">%*pbl", cpumask_pr_args(pending));
 		}
 	}

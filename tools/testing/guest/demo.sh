@@ -49,6 +49,18 @@ wait_for 120 grep -qx "applied 3" "$CFS/0000:01:00.0/status"
 run "cat /sys/kernel/config/sriov_helper/0000:01:00.0/status"
 show_vfs
 
+say "VF interrupts: the 3 VFs go up, igbvf requests 3 vectors each, and sriov_helper spreads them over the PF's CPUs (IRQ:CPU in the inventory; >CPU: moving at the next interrupt):"
+for n in "$PFDIR"/virtfn*/net/*; do ip link set "${n##*/}" up; done
+wait_for 60 sh -c "dmesg | grep -q 'sriov_helper: 9 VF IRQs spread'"
+run "dmesg | grep 'VF IRQs spread' | tail -n 1"
+run "grep ^vf /sys/kernel/debug/sriov_helper/inventory | cut -d' ' -f2,7,8"
+
+say "All of them to CPU 1, at run time:"
+run "echo 1 > /sys/kernel/config/sriov_helper/0000:01:00.0/irq_cpus"
+wait_for 60 sh -c "dmesg | grep -q 'spread over CPUs 1,'"
+run "dmesg | grep 'VF IRQs spread' | tail -n 1"
+run "grep ^vf /sys/kernel/debug/sriov_helper/inventory | cut -d' ' -f2,8"
+
 say "A mistake is named, and changes nothing:"
 run "echo 9 > /sys/kernel/config/sriov_helper/0000:01:00.0/vfs"
 wait_for 30 grep -q "^failed" "$CFS/0000:01:00.0/status"
