@@ -407,7 +407,6 @@ static int sriovh_parse_value(int key, const char *val, size_t vlen,
 	}
 }
 
-
 /*
  * Parse "key=value" pairs of one entry. Every key may appear once; vfs is
  * required because an entry without a count would do nothing.
