@@ -25,6 +25,10 @@ struct sriovh_parse_case {
 
 /* One range more than a list may hold. */
 #define SRIOVH_T_17_CPUS "irq_cpus=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16"
+/* One character more than a driver name may have. */
+#define SRIOVH_T_DRV32 "vf_driver=01234567890123456789012345678901"
+#define SRIOVH_T_DRV_LEN \
+	"error: vf_driver must be auto, none or a driver name of 1-31 characters: "
 
 static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	/* The card's command and its spellings. */
@@ -59,9 +63,9 @@ static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	{ "01:00.0,,vfs=1", "error: empty key=value: " },
 	{ "01:00.0,vfs", "error: expected key=value: vfs" },
 	{ "01:00.0,VFS=1",
-	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus): VFS" },
+	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): VFS" },
 	{ "01:00.0,numvfs=1",
-	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus): numvfs" },
+	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): numvfs" },
 	{ "01:00.0,vfs=1,vfs=2", "error: key given twice: vfs=2" },
 	/* The bus-range policy. */
 	{ "01:00.0,vfs=7,on_bus_range=fail", "0000:01:00.0,vfs=7,on_bus_range=fail" },
@@ -123,6 +127,21 @@ static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	{ "01:00.0,vfs=7,irq_cpus=1-2,vfs=3", "error: key given twice: vfs=3" },
 	{ "01:00.0,vfs=7," SRIOVH_T_17_CPUS,
 	  "error: too many ranges in CPU list (at most 16): " SRIOVH_T_17_CPUS },
+	/* The VF driver: auto is the default and is left out. */
+	{ "01:00.0,vfs=7,vf_driver=vfio-pci", "0000:01:00.0,vfs=7,vf_driver=vfio-pci" },
+	{ "01:00.0,vf_driver=none,vfs=7", "0000:01:00.0,vfs=7,vf_driver=none" },
+	{ "01:00.0,vfs=7,vf_driver=auto", "0000:01:00.0,vfs=7" },
+	{ "01:00.0,vfs=7,irq_cpus=0,2,vf_driver=mlx5_core",
+	  "0000:01:00.0,vfs=7,irq_cpus=0,2,vf_driver=mlx5_core" },
+	{ "01:00.0,vfs=7,vf_driver=0123456789012345678901234567890",
+	  "0000:01:00.0,vfs=7,vf_driver=0123456789012345678901234567890" },
+	{ "01:00.0,vfs=7," SRIOVH_T_DRV32, SRIOVH_T_DRV_LEN SRIOVH_T_DRV32 },
+	{ "01:00.0,vfs=7,vf_driver=", SRIOVH_T_DRV_LEN "vf_driver=" },
+	{ "01:00.0,vfs=7,vf_driver=../x",
+	  "error: a driver name has only letters, digits, '_' and '-': vf_driver=../x" },
+	{ "01:00.0,vfs=7,vf_driver=vfio pci",
+	  "error: a driver name has only letters, digits, '_' and '-': vf_driver=vfio pci" },
+	{ "01:00.0,vfs=7,vf_driver=a,vf_driver=b", "error: key given twice: vf_driver=b" },
 };
 
 static void sriovh_parse_case_desc(const struct sriovh_parse_case *c,
@@ -182,6 +201,99 @@ static void sriovh_format_roundtrip_test(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, ret, 0);
 		KUNIT_EXPECT_TRUE(test, sriovh_target_equal(&t, &u));
 	}
+}
+
+/* The per-VF configfs values: what each accepts, and why it refuses. */
+struct sriovh_vfval_case {
+	const char *kind;	/* mac, vlan, onoff, vfname */
+	const char *in;
+	const char *want;	/* the value read back, or "error: <why>" */
+};
+
+static const struct sriovh_vfval_case sriovh_vfval_cases[] = {
+	{ "mac", "02:00:00:00:00:01", "02:00:00:00:00:01" },
+	{ "mac", "52:54:00:AB:cd:EF", "52:54:00:ab:cd:ef" },
+	{ "mac", "01:00:5e:00:00:01",
+	  "error: multicast address: a VF needs a unicast MAC" },
+	{ "mac", "ff:ff:ff:ff:ff:ff",
+	  "error: multicast address: a VF needs a unicast MAC" },
+	{ "mac", "00:00:00:00:00:00",
+	  "error: all-zero address (write nothing to leave the MAC to the driver)" },
+	{ "mac", "02:00:00:00:00",
+	  "error: a MAC address is six hex octets, as 02:00:00:00:00:01" },
+	{ "mac", "02-00-00-00-00-01",
+	  "error: a MAC address is six hex octets, as 02:00:00:00:00:01" },
+	{ "mac", "02:00:00:00:00:0g",
+	  "error: a MAC address is six hex octets, as 02:00:00:00:00:01" },
+	{ "mac", "2:00:00:00:00:001",
+	  "error: a MAC address is six hex octets, as 02:00:00:00:00:01" },
+	{ "vlan", "0", "0" },
+	{ "vlan", "100", "100" },
+	{ "vlan", "4094", "4094" },
+	{ "vlan", "4095", "error: VLAN ID must be decimal 0-4094 (0: untagged)" },
+	{ "vlan", "-1", "error: VLAN ID must be decimal 0-4094 (0: untagged)" },
+	{ "vlan", "0x10", "error: VLAN ID must be decimal 0-4094 (0: untagged)" },
+	{ "vlan", "", "error: VLAN ID must be decimal 0-4094 (0: untagged)" },
+	{ "onoff", "on", "on" },
+	{ "onoff", "off", "off" },
+	{ "onoff", "1", "error: must be on or off" },
+	{ "onoff", "On", "error: must be on or off" },
+	{ "vfname", "vf0", "0" },
+	{ "vfname", "vf3", "3" },
+	{ "vfname", "vf65534", "65534" },
+	{ "vfname", "vf65535",
+	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
+	{ "vfname", "vf03",
+	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
+	{ "vfname", "vf",
+	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
+	{ "vfname", "VF1",
+	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
+	{ "vfname", "vf-1",
+	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
+};
+
+static void sriovh_vfval_case_desc(const struct sriovh_vfval_case *c,
+				   char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s '%s'", c->kind, c->in);
+}
+
+KUNIT_ARRAY_PARAM(sriovh_vfval, sriovh_vfval_cases, sriovh_vfval_case_desc);
+
+static void sriovh_vfval_test(struct kunit *test)
+{
+	const struct sriovh_vfval_case *c = test->param_value;
+	size_t len = strlen(c->in);
+	const char *why = NULL;
+	char out[128];
+	u8 mac[6];
+	u16 v;
+	bool on;
+	int ret;
+
+	if (!strcmp(c->kind, "mac")) {
+		ret = sriovh_parse_mac(c->in, len, mac, &why);
+		if (!ret)
+			snprintf(out, sizeof(out), "%pM", mac);
+	} else if (!strcmp(c->kind, "vlan")) {
+		ret = sriovh_parse_vlan(c->in, len, &v, &why);
+		if (!ret)
+			snprintf(out, sizeof(out), "%u", v);
+	} else if (!strcmp(c->kind, "onoff")) {
+		ret = sriovh_parse_onoff(c->in, len, &on, &why);
+		if (!ret)
+			snprintf(out, sizeof(out), "%s", on ? "on" : "off");
+	} else {
+		ret = sriovh_parse_vf_name(c->in, len, &v, &why);
+		if (!ret)
+			snprintf(out, sizeof(out), "%u", v);
+	}
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+		snprintf(out, sizeof(out), "error: %s", why);
+	}
+	KUNIT_EXPECT_STREQ(test, out, c->want);
 }
 
 /* "01:00.0" and "0000:01:00.0" are one PF; an ID never equals an address. */
@@ -402,6 +514,7 @@ static struct kunit_case sriovh_parse_test_cases[] = {
 	KUNIT_CASE_PARAM(sriovh_parse_test, sriovh_parse_gen_params),
 	KUNIT_CASE(sriovh_format_roundtrip_test),
 	KUNIT_CASE(sriovh_target_equal_test),
+	KUNIT_CASE_PARAM(sriovh_vfval_test, sriovh_vfval_gen_params),
 	{}
 };
 

@@ -358,11 +358,176 @@ int sriovh_format_cpulist(const struct sriovh_cpulist *l, char *buf,
 	return (int)n;
 }
 
+static bool sriovh_driver_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/**
+ * sriovh_parse_vf_driver() - parse a vf_driver value
+ * @s: text, not NUL-terminated
+ * @len: its length
+ * @out: the choice, set only on success
+ * @why: on failure, a static description
+ *
+ * "auto" (the kernel's choice), "none" (no driver) or a driver name as
+ * the PCI bus knows it (letters, digits, '_' and '-'; as driver_override
+ * takes it, with nothing that could be a path or an option).
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_vf_driver(const char *s, size_t len, struct sriovh_vfdrv *out,
+			   const char **why)
+{
+	size_t i;
+
+	if (len == 4 && !memcmp(s, "auto", 4)) {
+		memset(out, 0, sizeof(*out));
+		out->mode = SRIOVH_VFDRV_AUTO;
+		return 0;
+	}
+	if (len == 4 && !memcmp(s, "none", 4)) {
+		memset(out, 0, sizeof(*out));
+		out->mode = SRIOVH_VFDRV_NONE;
+		return 0;
+	}
+	if (len == 0 || len > SRIOVH_DRIVER_NAME_MAX) {
+		*why = "vf_driver must be auto, none or a driver name of 1-31 characters";
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!sriovh_driver_char(s[i])) {
+			*why = "a driver name has only letters, digits, '_' and '-'";
+			return -EINVAL;
+		}
+	}
+	memset(out, 0, sizeof(*out));
+	out->mode = SRIOVH_VFDRV_NAMED;
+	memcpy(out->name, s, len);
+	return 0;
+}
+
+const char *sriovh_vf_driver_name(const struct sriovh_vfdrv *d)
+{
+	switch (d->mode) {
+	case SRIOVH_VFDRV_NONE:
+		return "none";
+	case SRIOVH_VFDRV_NAMED:
+		return d->name;
+	default:
+		return "auto";
+	}
+}
+
+bool sriovh_vfdrv_equal(const struct sriovh_vfdrv *a,
+			const struct sriovh_vfdrv *b)
+{
+	return a->mode == b->mode && !strcmp(a->name, b->name);
+}
+
+/**
+ * sriovh_parse_mac() - parse a VF MAC address, "52:54:00:12:34:56"
+ * @s: text, not NUL-terminated
+ * @len: its length
+ * @mac: the address, set only on success
+ * @why: on failure, a static description
+ *
+ * Six two-digit hex octets separated by ':'. A VF needs a unicast address,
+ * so multicast (and broadcast) addresses and the all-zero one are refused.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_mac(const char *s, size_t len, u8 mac[6], const char **why)
+{
+	u8 m[6];
+	u32 v;
+	size_t i;
+
+	if (len != 17) {
+		*why = "a MAC address is six hex octets, as 02:00:00:00:00:01";
+		return -EINVAL;
+	}
+	for (i = 0; i < 6; i++) {
+		if ((i < 5 && s[i * 3 + 2] != ':') ||
+		    sriovh_parse_hex(s + i * 3, 2, 2, &v)) {
+			*why = "a MAC address is six hex octets, as 02:00:00:00:00:01";
+			return -EINVAL;
+		}
+		m[i] = (u8)v;
+	}
+	if (m[0] & 1) {
+		*why = "multicast address: a VF needs a unicast MAC";
+		return -EINVAL;
+	}
+	if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5])) {
+		*why = "all-zero address (write nothing to leave the MAC to the driver)";
+		return -EINVAL;
+	}
+	memcpy(mac, m, sizeof(m));
+	return 0;
+}
+
+/* Return: 0 or -EINVAL; VLAN 0 means untagged (no port VLAN). */
+int sriovh_parse_vlan(const char *s, size_t len, u16 *vlan, const char **why)
+{
+	u16 v;
+
+	if (sriovh_parse_u16(s, len, &v, why) || v > SRIOVH_VLAN_MAX) {
+		*why = "VLAN ID must be decimal 0-4094 (0: untagged)";
+		return -EINVAL;
+	}
+	*vlan = v;
+	return 0;
+}
+
+/* Return: 0 with *on set, or -EINVAL. */
+int sriovh_parse_onoff(const char *s, size_t len, bool *on, const char **why)
+{
+	if (len == 2 && !memcmp(s, "on", 2)) {
+		*on = true;
+		return 0;
+	}
+	if (len == 3 && !memcmp(s, "off", 3)) {
+		*on = false;
+		return 0;
+	}
+	*why = "must be on or off";
+	return -EINVAL;
+}
+
+/**
+ * sriovh_parse_vf_name() - parse a per-VF directory name, "vf3"
+ * @s: text, not NUL-terminated
+ * @len: its length
+ * @index: the VF index (0-based, as "ip link set PF vf N" counts)
+ * @why: on failure, a static description
+ *
+ * No leading zeros: "vf03" would be a second name for "vf3".
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_vf_name(const char *s, size_t len, u16 *index,
+			 const char **why)
+{
+	u16 v;
+
+	if (len < 3 || s[0] != 'v' || s[1] != 'f' ||
+	    (s[2] == '0' && len > 3) ||
+	    sriovh_parse_u16(s + 2, len - 2, &v, why) || v == 0xffff) {
+		*why = "per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)";
+		return -EINVAL;
+	}
+	*index = v;
+	return 0;
+}
+
 enum sriovh_key {
 	SRIOVH_KEY_VFS,
 	SRIOVH_KEY_ON_BUS_RANGE,
 	SRIOVH_KEY_IRQ,
 	SRIOVH_KEY_IRQ_CPUS,
+	SRIOVH_KEY_VF_DRIVER,
 	SRIOVH_NR_KEYS,
 };
 
@@ -371,6 +536,7 @@ static const char * const sriovh_key_names[SRIOVH_NR_KEYS] = {
 	[SRIOVH_KEY_ON_BUS_RANGE] = "on_bus_range",
 	[SRIOVH_KEY_IRQ] = "irq",
 	[SRIOVH_KEY_IRQ_CPUS] = "irq_cpus",
+	[SRIOVH_KEY_VF_DRIVER] = "vf_driver",
 };
 
 /*
@@ -402,6 +568,8 @@ static int sriovh_parse_value(int key, const char *val, size_t vlen,
 		return sriovh_parse_policy(val, vlen, &e->on_bus_range, why);
 	case SRIOVH_KEY_IRQ:
 		return sriovh_parse_irq_mode(val, vlen, &e->irq, why);
+	case SRIOVH_KEY_VF_DRIVER:
+		return sriovh_parse_vf_driver(val, vlen, &e->vf_driver, why);
 	default:
 		return sriovh_parse_cpulist(val, vlen, &e->irq_cpus, why);
 	}
@@ -447,7 +615,7 @@ static int sriovh_parse_keys(const char *p, const char *end,
 		if (key < 0) {
 			sriovh_set_error(err, entry, entry_len, p,
 					 (size_t)(eq - p),
-					 "unknown key (known: vfs, on_bus_range, irq, irq_cpus)");
+					 "unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver)");
 			return -EINVAL;
 		}
 		if (seen & (1u << key)) {
@@ -559,8 +727,8 @@ int sriovh_format_target(const struct sriovh_target *t, char *buf, size_t len)
  * @buf: where to write
  * @len: its size
  *
- * Keys at their defaults (on_bus_range=clamp, irq=spread, no irq_cpus)
- * are left out, so the text is the shortest that means the same.
+ * Keys at their defaults (on_bus_range=clamp, irq=spread, no irq_cpus,
+ * vf_driver=auto) are left out, so the text is the shortest that means the same.
  *
  * Return: what snprintf() returns for the whole text.
  */
@@ -571,9 +739,13 @@ int sriovh_format_entry(const struct sriovh_entry *e, char *buf, size_t len)
 
 	sriovh_format_target(&e->target, name, sizeof(name));
 	sriovh_format_cpulist(&e->irq_cpus, cpus, sizeof(cpus));
-	return snprintf(buf, len, "%s,vfs=%u%s%s%s%s", name, e->vfs,
+	return snprintf(buf, len, "%s,vfs=%u%s%s%s%s%s%s", name, e->vfs,
 			e->on_bus_range == SRIOVH_BUSRANGE_FAIL ?
 			",on_bus_range=fail" : "",
 			e->irq == SRIOVH_IRQ_OFF ? ",irq=off" : "",
-			cpus[0] ? ",irq_cpus=" : "", cpus);
+			cpus[0] ? ",irq_cpus=" : "", cpus,
+			e->vf_driver.mode != SRIOVH_VFDRV_AUTO ?
+			",vf_driver=" : "",
+			e->vf_driver.mode != SRIOVH_VFDRV_AUTO ?
+			sriovh_vf_driver_name(&e->vf_driver) : "");
 }

@@ -11,6 +11,7 @@
  *           | "on_bus_range"                     ("clamp" or "fail")
  *           | "irq"                              ("spread" or "off")
  *           | "irq_cpus"                         (a CPU list, below)
+ *           | "vf_driver"                        ("auto", "none" or a driver)
  *   CPU list := cpus { "," cpus }, cpus := N | N "-" M (decimal, 0-8191)
  *
  * A CPU list holds commas of its own: the irq_cpus value runs on over every
@@ -70,12 +71,31 @@ struct sriovh_cpulist {
 	} r[SRIOVH_CPULIST_RANGES];
 };
 
+/* Where VFs go when they are created: the kernel's choice, none, a driver. */
+enum sriovh_vfdrv_mode {
+	SRIOVH_VFDRV_AUTO,
+	SRIOVH_VFDRV_NONE,
+	SRIOVH_VFDRV_NAMED,
+};
+
+/* Longer than any PCI driver name in the tree (the longest is 23). */
+#define SRIOVH_DRIVER_NAME_MAX	31
+
+struct sriovh_vfdrv {
+	enum sriovh_vfdrv_mode mode;
+	char name[SRIOVH_DRIVER_NAME_MAX + 1];	/* NUL-terminated, NAMED */
+};
+
+/* 4095 is reserved by 802.1Q. */
+#define SRIOVH_VLAN_MAX		4094
+
 struct sriovh_entry {
 	struct sriovh_target target;
 	u16 vfs;
 	enum sriovh_busrange_policy on_bus_range;
 	enum sriovh_irq_mode irq;
 	struct sriovh_cpulist irq_cpus;
+	struct sriovh_vfdrv vf_driver;
 };
 
 /* Where a parse failed: the entry, the offending token and why. */
@@ -102,6 +122,16 @@ int sriovh_parse_cpulist(const char *s, size_t len, struct sriovh_cpulist *l,
 			 const char **why);
 int sriovh_format_cpulist(const struct sriovh_cpulist *l, char *buf,
 			  size_t len);
+int sriovh_parse_vf_driver(const char *s, size_t len, struct sriovh_vfdrv *out,
+			   const char **why);
+const char *sriovh_vf_driver_name(const struct sriovh_vfdrv *d);
+bool sriovh_vfdrv_equal(const struct sriovh_vfdrv *a,
+			const struct sriovh_vfdrv *b);
+int sriovh_parse_mac(const char *s, size_t len, u8 mac[6], const char **why);
+int sriovh_parse_vlan(const char *s, size_t len, u16 *vlan, const char **why);
+int sriovh_parse_onoff(const char *s, size_t len, bool *on, const char **why);
+int sriovh_parse_vf_name(const char *s, size_t len, u16 *index,
+			 const char **why);
 bool sriovh_target_equal(const struct sriovh_target *a,
 			 const struct sriovh_target *b);
 int sriovh_format_target(const struct sriovh_target *t, char *buf, size_t len);
