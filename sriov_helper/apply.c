@@ -37,14 +37,16 @@ void sriovh_pf_queue_locked(struct sriovh_pf *pf, unsigned long delay)
 	lockdep_assert_held(&sriovh_lock);
 	if (sriovh_stopping)
 		return;
-	pf->state = SRIOVH_PF_PENDING;
-	pf->reason[0] = '\0';
+	if (pf->todo & SRIOVH_TODO_COUNT) {
+		pf->state = SRIOVH_PF_PENDING;
+		pf->reason[0] = '\0';
+	}
 	queue_delayed_work(sriovh_wq, &pf->work, delay);
 }
 
-int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf, size_t len)
+static int sriovh_pf_count_status_locked(const struct sriovh_pf *pf, char *buf,
+					 size_t len)
 {
-	lockdep_assert_held(&sriovh_lock);
 	switch (pf->state) {
 	case SRIOVH_PF_APPLIED:
 		if (pf->enabled < pf->requested && pf->reason[0])
@@ -64,6 +66,22 @@ int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf, size_t len)
 	if (pf->reason[0])
 		return scnprintf(buf, len, "pending: %s\n", pf->reason);
 	return scnprintf(buf, len, "pending\n");
+}
+
+/* The count's state, then what went wrong with the VFs' driver or settings. */
+int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf, size_t len)
+{
+	int n;
+
+	lockdep_assert_held(&sriovh_lock);
+	n = sriovh_pf_count_status_locked(pf, buf, len);
+	if (pf->vf_note[0])
+		n += scnprintf(buf + n, len - n, "%s\n", pf->vf_note);
+	if (pf->vfcfg_failed)
+		n += scnprintf(buf + n, len - n,
+			       "per-VF settings: %u failed (see vfN/status)\n",
+			       pf->vfcfg_failed);
+	return n;
 }
 
 static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
@@ -109,44 +127,32 @@ static int sriovh_configure(struct pci_dev *pdev, struct pci_driver *drv,
 	return ret;
 }
 
-static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
+/*
+ * What the rule asked, copied under sriovh_lock: the work runs without it
+ * while it calls into the PF driver.
+ */
+struct sriovh_ask {
+	u16 vfs;
+	enum sriovh_busrange_policy policy;
+	enum sriovh_source source;
+	struct sriovh_vfdrv vf_driver;
+};
+
+/*
+ * Set the VF count. Return: true when the PF has the VFs it should have
+ * (or as many as fit), so that their driver and settings come next.
+ */
+static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
+			       struct pci_driver *drv,
+			       const struct sriovh_ask *ask)
 {
-	enum sriovh_busrange_policy policy = SRIOVH_BUSRANGE_CLAMP;
-	const struct sriovh_rule *rule;
+	enum sriovh_busrange_policy policy = ask->policy;
+	enum sriovh_source source = ask->source;
 	struct sriovh_pf_facts facts = {};
 	struct sriovh_diag diag;
-	struct pci_driver *drv;
-	enum sriovh_source source;
 	int ret;
 
-	mutex_lock(&sriovh_lock);
-	rule = sriovh_rule_lookup_locked(pdev);
-	if (rule) {
-		facts.requested = rule->vfs;
-		policy = rule->on_bus_range;
-		pf->requested = rule->vfs;
-		pf->from = rule->target;
-		pf->source = rule->source;
-	}
-	source = pf->source;
-	mutex_unlock(&sriovh_lock);
-
-	/* The rule went away (configfs rmdir) before we ran: nothing asked. */
-	if (!rule)
-		return;
-
-	drv = to_pci_driver(pdev->dev.driver);
-	if (!drv) {
-		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "no driver bound");
-		return;
-	}
-	if (!pdev->is_physfn) {
-		pci_err(pdev, "sriov_helper: not an SR-IOV physical function; ignoring\n");
-		sriovh_record(pf, SRIOVH_PF_FAILED, 0, -ENODEV,
-			      "not an SR-IOV physical function");
-		return;
-	}
-
+	facts.requested = ask->vfs;
 	facts.current_vfs = (u16)pci_num_vf(pdev);
 	facts.total = (u16)pci_sriov_get_totalvfs(pdev);
 	facts.assigned = (u16)pci_vfs_assigned(pdev);
@@ -155,26 +161,26 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 	switch (sriovh_decide(&facts)) {
 	case SRIOVH_ACT_NONE:
 		sriovh_record_applied(pf, facts.current_vfs, NULL);
-		return;
+		return true;
 	case SRIOVH_ACT_ERR_RANGE:
 		pci_err(pdev, "sriov_helper: cannot enable %u VFs: sriov_totalvfs is %u (%s)\n",
 			facts.requested, facts.total, sriovh_source_name(source));
 		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -ERANGE,
 			      "%u VFs requested, sriov_totalvfs is %u",
 			      facts.requested, facts.total);
-		return;
+		return false;
 	case SRIOVH_ACT_ERR_NO_CONFIGURE:
 		pci_err(pdev, "sriov_helper: driver %s has no sriov_configure; cannot set %u VFs (bind the device's own driver or pci-pf-stub)\n",
 			drv->name, facts.requested);
 		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -ENOENT,
 			      "driver %s has no sriov_configure", drv->name);
-		return;
+		return false;
 	case SRIOVH_ACT_ERR_ASSIGNED:
 		pci_err(pdev, "sriov_helper: %u of %u VFs are assigned to guests; not changing the count to %u\n",
 			facts.assigned, facts.current_vfs, facts.requested);
 		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -EBUSY,
 			      "%u VFs assigned to guests", facts.assigned);
-		return;
+		return false;
 	case SRIOVH_ACT_RESET_ENABLE:
 	case SRIOVH_ACT_DISABLE:
 		/* VFs cannot be resized: the spec's NumVFs changes at 0 only. */
@@ -185,7 +191,7 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 			pci_info(pdev, "sriov_helper: VFs disabled (%s)\n",
 				 sriovh_source_name(source));
 			sriovh_record_applied(pf, 0, NULL);
-			return;
+			return true;
 		}
 		pci_info(pdev, "sriov_helper: %u VFs disabled before enabling %u\n",
 			 facts.current_vfs, facts.requested);
@@ -201,8 +207,9 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 		if (!diag.apply) {
 			sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev),
 				      diag.err, "%s", diag.reason);
-			return;
+			return false;
 		}
+		sriovh_vfdrv_precheck(pdev, &ask->vf_driver);
 		ret = sriovh_configure(pdev, drv, diag.apply);
 		if (ret < 0)
 			goto failed;
@@ -216,31 +223,94 @@ static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
 		pci_info(pdev, "sriov_helper: %d VFs enabled (driver %s, %s)\n",
 			 ret, drv->name, sriovh_source_name(source));
 	sriovh_record_applied(pf, ret, diag.cause ? diag.reason : NULL);
-	return;
+	return true;
 
 failed:
 	if (ret == -EBUSY) {
 		mutex_lock(&sriovh_lock);
 		if (pf->busy_retries < SRIOVH_BUSY_RETRIES) {
 			pf->busy_retries++;
+			pf->todo |= SRIOVH_TODO_COUNT;
 			sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_BUSY_RETRY_MS));
 			snprintf(pf->reason, sizeof(pf->reason),
 				 "driver %s busy, retry %u", drv->name,
 				 pf->busy_retries);
 			mutex_unlock(&sriovh_lock);
-			return;
+			return false;
 		}
 		mutex_unlock(&sriovh_lock);
 	}
 	sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
 		      "driver %s could not set %u VFs", drv->name,
 		      facts.requested);
+	return false;
+}
+
+static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
+{
+	const struct sriovh_rule *rule;
+	struct sriovh_ask ask = {};
+	struct pci_driver *drv;
+	unsigned int todo;
+
+	mutex_lock(&sriovh_lock);
+	todo = pf->todo;
+	pf->todo = 0;
+	rule = sriovh_rule_lookup_locked(pdev);
+	if (rule) {
+		ask.vfs = rule->vfs;
+		ask.policy = rule->on_bus_range;
+		ask.source = rule->source;
+		ask.vf_driver = rule->vf_driver;
+		if (todo & SRIOVH_TODO_COUNT) {
+			pf->requested = rule->vfs;
+			pf->from = rule->target;
+			pf->source = rule->source;
+		}
+	}
+	mutex_unlock(&sriovh_lock);
+
+	/* The rule went away (configfs rmdir) before we ran: nothing asked. */
+	if (!rule || !todo)
+		return;
+
+	drv = to_pci_driver(pdev->dev.driver);
+	if (!drv) {
+		if (todo & SRIOVH_TODO_COUNT)
+			sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0,
+				      "no driver bound");
+		return;
+	}
+	if (!pdev->is_physfn) {
+		pci_err(pdev, "sriov_helper: not an SR-IOV physical function; ignoring\n");
+		sriovh_record(pf, SRIOVH_PF_FAILED, 0, -ENODEV,
+			      "not an SR-IOV physical function");
+		return;
+	}
+
+	if ((todo & SRIOVH_TODO_COUNT) &&
+	    !sriovh_apply_count(pf, pdev, drv, &ask))
+		return;
+	/* The VFs exist now (or did already): their driver, then settings. */
+	sriovh_vfdrv_settle(pf, pdev, &ask.vf_driver, todo & SRIOVH_TODO_MOVE,
+			    todo != SRIOVH_TODO_VFS);
+	sriovh_vfcfg_apply(pf, pdev);
+
+	/*
+	 * VFs added while we held device_lock(PF) were ours (creating VFs
+	 * takes that lock): the pass they queued has just been done.
+	 */
+	mutex_lock(&sriovh_lock);
+	pf->todo &= ~SRIOVH_TODO_ADDED;
+	mutex_unlock(&sriovh_lock);
 }
 
 void sriovh_apply_work(struct work_struct *work)
 {
 	struct sriovh_pf *pf = container_of(to_delayed_work(work),
 					    struct sriovh_pf, work);
+	const struct sriovh_rule *rule;
+	struct sriovh_vfdrv d = {};
 	struct pci_dev *pdev;
 
 	pdev = pci_get_domain_bus_and_slot((int)pf->addr.domain, pf->addr.bus,
@@ -249,6 +319,14 @@ void sriovh_apply_work(struct work_struct *work)
 		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "device not present");
 		return;
 	}
+
+	/* Load the VFs' driver first, with no lock held (vfdrv.c). */
+	mutex_lock(&sriovh_lock);
+	rule = sriovh_rule_lookup_locked(pdev);
+	if (rule && (pf->todo & (SRIOVH_TODO_COUNT | SRIOVH_TODO_MOVE)))
+		d = rule->vf_driver;
+	mutex_unlock(&sriovh_lock);
+	sriovh_vfdrv_prepare(&d);
 
 	/*
 	 * Trylock and come back rather than sleep on the lock: its holder may
@@ -259,9 +337,7 @@ void sriovh_apply_work(struct work_struct *work)
 	 */
 	if (!device_trylock(&pdev->dev)) {
 		mutex_lock(&sriovh_lock);
-		if (!sriovh_stopping)
-			queue_delayed_work(sriovh_wq, &pf->work,
-					   msecs_to_jiffies(SRIOVH_LOCK_RETRY_MS));
+		sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_LOCK_RETRY_MS));
 		mutex_unlock(&sriovh_lock);
 	} else {
 		sriovh_apply_locked(pf, pdev);

@@ -7,7 +7,12 @@
  *   irq           (rw) spread | off: whether we place the VF IRQs
  *   irq_cpus      (rw) CPU list for them; empty for the default (the PF's
  *                      NUMA node, less isolated CPUs)
- *   status        (ro) pending | applied N | failed: <reason> (<errno>)
+ *   vf_driver     (rw) auto | none | <driver>: where new VFs are probed
+ *                      (vfdrv.c); a change moves the VFs that exist
+ *   vfN/          per-VF MAC, VLAN, trust, spoofchk (configfs_vf.c)
+ *   status        (ro) pending | applied N | failed: <reason> (<errno>),
+ *                      then a line for VFs kept from vf_driver and one for
+ *                      refused per-VF settings, when there are any
  *
  * Removing an entry forgets the request and leaves the VFs as they are.
  */
@@ -32,8 +37,8 @@ static struct sriovh_cfs_entry *sriovh_to_entry(struct config_item *item)
  * The text of a write: echo's one trailing newline dropped, an embedded NUL
  * refused. Return: 0 with *len set, or -EINVAL with *why set.
  */
-static int sriovh_cfs_value(const char *page, size_t count, size_t *len,
-			    const char **why)
+int sriovh_cfs_value(const char *page, size_t count, size_t *len,
+		     const char **why)
 {
 	if (strnlen(page, count) != count) {
 		*why = "embedded NUL";
@@ -85,7 +90,7 @@ static ssize_t sriovh_vfs_store(struct config_item *item, const char *page,
 	mutex_lock(&sriovh_lock);
 	rule->vfs = vfs;
 	rule->vfs_set = true;
-	sriovh_queue_rule_locked(rule);
+	sriovh_queue_rule_locked(rule, SRIOVH_TODO_COUNT);
 	mutex_unlock(&sriovh_lock);
 	return count;
 }
@@ -117,7 +122,7 @@ static ssize_t sriovh_on_bus_range_store(struct config_item *item,
 	if (rule->on_bus_range != policy) {
 		rule->on_bus_range = policy;
 		if (rule->vfs_set)
-			sriovh_queue_rule_locked(rule);
+			sriovh_queue_rule_locked(rule, SRIOVH_TODO_COUNT);
 	}
 	mutex_unlock(&sriovh_lock);
 	return count;
@@ -194,6 +199,40 @@ static ssize_t sriovh_irq_cpus_store(struct config_item *item,
 	return count;
 }
 
+static ssize_t sriovh_vf_driver_show(struct config_item *item, char *page)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	ssize_t len;
+
+	mutex_lock(&sriovh_lock);
+	len = sysfs_emit(page, "%s\n", sriovh_vf_driver_name(&rule->vf_driver));
+	mutex_unlock(&sriovh_lock);
+	return len;
+}
+
+static ssize_t sriovh_vf_driver_store(struct config_item *item,
+				      const char *page, size_t count)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	struct sriovh_vfdrv d;
+	const char *why;
+	size_t len;
+
+	if (sriovh_cfs_value(page, count, &len, &why) ||
+	    sriovh_parse_vf_driver(page, len, &d, &why))
+		return sriovh_cfs_invalid(item, "vf_driver", page, len, why);
+
+	/* VFs that exist move now; new ones are probed there from the start. */
+	mutex_lock(&sriovh_lock);
+	if (!sriovh_vfdrv_equal(&rule->vf_driver, &d)) {
+		rule->vf_driver = d;
+		if (rule->vfs_set)
+			sriovh_queue_rule_locked(rule, SRIOVH_TODO_MOVE);
+	}
+	mutex_unlock(&sriovh_lock);
+	return count;
+}
+
 static ssize_t sriovh_status_show(struct config_item *item, char *page)
 {
 	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
@@ -241,6 +280,14 @@ static struct configfs_attribute sriovh_attr_irq_cpus = {
 	.store = sriovh_irq_cpus_store,
 };
 
+static struct configfs_attribute sriovh_attr_vf_driver = {
+	.ca_name = "vf_driver",
+	.ca_owner = THIS_MODULE,
+	.ca_mode = 0600,
+	.show = sriovh_vf_driver_show,
+	.store = sriovh_vf_driver_store,
+};
+
 static struct configfs_attribute sriovh_attr_status = {
 	.ca_name = "status",
 	.ca_owner = THIS_MODULE,
@@ -253,6 +300,7 @@ static struct configfs_attribute *sriovh_entry_attrs[] = {
 	&sriovh_attr_on_bus_range,
 	&sriovh_attr_irq,
 	&sriovh_attr_irq_cpus,
+	&sriovh_attr_vf_driver,
 	&sriovh_attr_status,
 	NULL,
 };
@@ -266,8 +314,28 @@ static struct configfs_item_operations sriovh_entry_item_ops = {
 	.release = sriovh_entry_release,
 };
 
+static struct config_group *sriovh_make_entry_vf(struct config_group *group,
+						 const char *name)
+{
+	return sriovh_make_vf(group, &sriovh_to_entry(&group->cg_item)->rule,
+			      name);
+}
+
+static void sriovh_drop_entry_vf(struct config_group *group,
+				 struct config_item *item)
+{
+	sriovh_drop_vf(item);
+}
+
+/* Per-VF settings: mkdir <entry>/vfN (configfs_vf.c). */
+static struct configfs_group_operations sriovh_entry_group_ops = {
+	.make_group = sriovh_make_entry_vf,
+	.drop_item = sriovh_drop_entry_vf,
+};
+
 static const struct config_item_type sriovh_entry_type = {
 	.ct_item_ops = &sriovh_entry_item_ops,
+	.ct_group_ops = &sriovh_entry_group_ops,
 	.ct_attrs = sriovh_entry_attrs,
 	.ct_owner = THIS_MODULE,
 };
@@ -291,6 +359,7 @@ static struct config_group *sriovh_make_entry(struct config_group *parent,
 		return ERR_PTR(-ENOMEM);
 	entry->rule.target = target;
 	entry->rule.source = SRIOVH_SRC_CONFIGFS;
+	INIT_LIST_HEAD(&entry->rule.vf_cfgs);
 
 	/* "01:00.0" and "0000:01:00.0" are different names for one PF. */
 	mutex_lock(&sriovh_lock);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The PCI bus notifier: on every driver bind of an SR-IOV PF, queue an
- * apply. The callback only filters and queues (see apply.c for why).
+ * apply; on every VF added, choose its driver and queue a pass over the
+ * PF's per-VF settings. The callback only filters and queues (see
+ * apply.c for why).
  */
 #include <linux/device.h>
 #include <linux/notifier.h>
@@ -19,9 +21,25 @@ static int sriovh_bus_notify(struct notifier_block *nb, unsigned long action,
 	 * lock here and runs later.
 	 */
 	if (pdev->is_virtfn) {
-		if (action == BUS_NOTIFY_BOUND_DRIVER ||
-		    action == BUS_NOTIFY_UNBOUND_DRIVER)
+		switch (action) {
+		case BUS_NOTIFY_ADD_DEVICE:
+			/* Before its first probe: choose its driver. */
+			sriovh_vfdrv_add(pdev);
+			/*
+			 * VFs were (re)created, by us or by a sriov_numvfs
+			 * write: their settings are to be (re)applied once
+			 * the PF's lock is free again.
+			 */
+			mutex_lock(&sriovh_lock);
+			sriovh_queue_pdev_locked(pci_physfn(pdev),
+						 SRIOVH_TODO_ADDED);
+			mutex_unlock(&sriovh_lock);
+			break;
+		case BUS_NOTIFY_BOUND_DRIVER:
+		case BUS_NOTIFY_UNBOUND_DRIVER:
 			sriovh_irq_kick();
+			break;
+		}
 		return NOTIFY_DONE;
 	}
 	if (!pdev->is_physfn)
@@ -30,7 +48,7 @@ static int sriovh_bus_notify(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case BUS_NOTIFY_BOUND_DRIVER:
 		mutex_lock(&sriovh_lock);
-		sriovh_queue_pdev_locked(pdev);
+		sriovh_queue_pdev_locked(pdev, SRIOVH_TODO_COUNT);
 		mutex_unlock(&sriovh_lock);
 		break;
 	case BUS_NOTIFY_UNBOUND_DRIVER:
@@ -71,7 +89,7 @@ int sriovh_notify_init(void)
 	mutex_lock(&sriovh_lock);
 	for_each_pci_dev(pdev)
 		if (pdev->is_physfn && READ_ONCE(pdev->dev.driver))
-			sriovh_queue_pdev_locked(pdev);
+			sriovh_queue_pdev_locked(pdev, SRIOVH_TODO_COUNT);
 	mutex_unlock(&sriovh_lock);
 	return 0;
 }

@@ -46,6 +46,7 @@ static int sriovh_pf_get(char *buffer, const struct kernel_param *kp)
 		e.on_bus_range = rule->on_bus_range;
 		e.irq = rule->irq;
 		e.irq_cpus = rule->irq_cpus;
+		e.vf_driver = rule->vf_driver;
 		if (len)
 			len += scnprintf(buffer + len, PAGE_SIZE - len, ";");
 		sriovh_format_entry(&e, buffer + len, PAGE_SIZE - len);
@@ -68,7 +69,7 @@ static const struct kernel_param_ops sriovh_pf_ops = {
 };
 
 module_param_cb(pf, &sriovh_pf_ops, NULL, 0444);
-MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail][,irq=spread|off][,irq_cpus=LIST] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
+MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail][,irq=spread|off][,irq_cpus=LIST][,vf_driver=auto|none|DRIVER] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
 
 static void sriovh_params_free(void)
 {
@@ -136,6 +137,8 @@ int sriovh_params_init(void)
 		rule->on_bus_range = e.on_bus_range;
 		rule->irq = e.irq;
 		rule->irq_cpus = e.irq_cpus;
+		rule->vf_driver = e.vf_driver;
+		INIT_LIST_HEAD(&rule->vf_cfgs);
 		list_add_tail(&rule->node, &sriovh_param_rules);
 	}
 	if (!ret)

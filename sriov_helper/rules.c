@@ -122,28 +122,40 @@ static struct sriovh_pf *sriovh_pf_get_locked(struct pci_dev *pdev)
 /**
  * sriovh_queue_pdev_locked() - queue an apply for a PF if a rule names it
  * @pdev: a device; only SR-IOV PFs are considered
+ * @todo: SRIOVH_TODO_* bits, added to what is already queued
  *
  * Callable from the bus notifier: it only allocates a record and queues.
  */
-void sriovh_queue_pdev_locked(struct pci_dev *pdev)
+void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 {
+	const struct sriovh_rule *rule;
 	struct sriovh_pf *pf;
 
 	lockdep_assert_held(&sriovh_lock);
-	if (sriovh_stopping || !pdev->is_physfn ||
-	    !sriovh_rule_lookup_locked(pdev))
+	if (sriovh_stopping || !pdev->is_physfn)
+		return;
+	rule = sriovh_rule_lookup_locked(pdev);
+	if (!rule)
+		return;
+	/* New VFs need a pass only when something is set for them. */
+	if (todo == SRIOVH_TODO_ADDED &&
+	    rule->vf_driver.mode == SRIOVH_VFDRV_AUTO &&
+	    list_empty(&rule->vf_cfgs))
 		return;
 	pf = sriovh_pf_get_locked(pdev);
 	if (!pf) {
 		pci_err(pdev, "sriov_helper: out of memory; VF count not applied\n");
 		return;
 	}
-	pf->busy_retries = 0;
+	if (todo & SRIOVH_TODO_COUNT)
+		pf->busy_retries = 0;
+	pf->todo |= todo;
 	sriovh_pf_queue_locked(pf, 0);
 }
 
 /* Queue every present, bound PF that @rule names (after a configfs write). */
-void sriovh_queue_rule_locked(const struct sriovh_rule *rule)
+void sriovh_queue_rule_locked(const struct sriovh_rule *rule,
+			      unsigned int todo)
 {
 	const struct sriovh_target *t = &rule->target;
 	struct pci_dev *pdev = NULL;
@@ -153,13 +165,13 @@ void sriovh_queue_rule_locked(const struct sriovh_rule *rule)
 		pdev = pci_get_domain_bus_and_slot((int)t->domain, t->bus,
 						   t->devfn);
 		if (pdev && pdev->dev.driver)
-			sriovh_queue_pdev_locked(pdev);
+			sriovh_queue_pdev_locked(pdev, todo);
 		pci_dev_put(pdev);
 		return;
 	}
 	while ((pdev = pci_get_device(t->vendor, t->device, pdev)))
 		if (pdev->dev.driver)
-			sriovh_queue_pdev_locked(pdev);
+			sriovh_queue_pdev_locked(pdev, todo);
 }
 
 /**

@@ -16,6 +16,31 @@ enum sriovh_source {
 	SRIOVH_SRC_CONFIGFS,
 };
 
+#define SRIOVH_REASON_LEN 128
+
+/*
+ * Per-VF settings (configfs <PF>/vfN/), applied through the PF network
+ * device's VF operations, as "ip link set PF vf N ..." does. Lives in a
+ * configfs rule's vf_cfgs, under sriovh_lock.
+ */
+struct sriovh_vfcfg {
+	struct list_head node;
+	u16 index;
+	u32 gen;		/* bumped by every store */
+	bool mac_set;
+	bool vlan_set;
+	bool trust_set;
+	bool spoofchk_set;
+	u8 mac[6];
+	u16 vlan;
+	bool trust;
+	bool spoofchk;
+	/* The last apply of generation gen, for vfN/status. */
+	bool done;
+	int err;
+	char result[SRIOVH_REASON_LEN];
+};
+
 /* One configured target: "apply @vfs to the PF(s) that @target names". */
 struct sriovh_rule {
 	struct list_head node;
@@ -26,6 +51,8 @@ struct sriovh_rule {
 	enum sriovh_busrange_policy on_bus_range;
 	enum sriovh_irq_mode irq;
 	struct sriovh_cpulist irq_cpus;	/* nr == 0: the PF's default set */
+	struct sriovh_vfdrv vf_driver;
+	struct list_head vf_cfgs;	/* struct sriovh_vfcfg, configfs only */
 };
 
 /* Why the PCI core would refuse a VF count, found before asking it. */
@@ -42,10 +69,14 @@ enum sriovh_pf_state {
 	SRIOVH_PF_FAILED,
 };
 
-#define SRIOVH_REASON_LEN 128
-
 /* Longest quote of offending input in a message; the rest is elided. */
 #define SRIOVH_QUOTE_MAX	64
+
+/* What a queued apply is to do; accumulated in sriovh_pf.todo. */
+#define SRIOVH_TODO_COUNT	BIT(0)	/* the VF count, then all below */
+#define SRIOVH_TODO_VFS		BIT(1)	/* per-VF settings changed */
+#define SRIOVH_TODO_MOVE	BIT(2)	/* vf_driver changed: rebind VFs */
+#define SRIOVH_TODO_ADDED	BIT(3)	/* VFs appeared: check and set them */
 
 /*
  * One PF that a rule has matched, keyed by its address. The work looks the
@@ -59,6 +90,7 @@ struct sriovh_pf {
 	u16 vendor;
 	u16 device;
 	struct delayed_work work;
+	unsigned int todo;
 	unsigned int busy_retries;
 
 	/* Result of the last apply, for configfs status. */
@@ -69,6 +101,8 @@ struct sriovh_pf {
 	int enabled;
 	int err;
 	char reason[SRIOVH_REASON_LEN];
+	char vf_note[SRIOVH_REASON_LEN];	/* what keeps VFs from vf_driver */
+	u16 vfcfg_failed;			/* per-VF settings refused */
 
 	/* The last fit diagnosis, for the inventory. */
 	bool diagnosed;
@@ -98,8 +132,9 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 
 /* rules.c */
 const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev);
-void sriovh_queue_pdev_locked(struct pci_dev *pdev);
-void sriovh_queue_rule_locked(const struct sriovh_rule *rule);
+void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo);
+void sriovh_queue_rule_locked(const struct sriovh_rule *rule,
+			      unsigned int todo);
 struct sriovh_pf *sriovh_pf_find_locked(const struct sriovh_target *addr);
 void sriovh_pdev_target(struct pci_dev *pdev, struct sriovh_target *t);
 ssize_t sriovh_rule_status_locked(const struct sriovh_rule *rule, char *buf,
@@ -138,7 +173,26 @@ void sriovh_irq_allowed(struct pci_dev *pf, const struct sriovh_cpulist *cpus,
 			struct cpumask *mask, bool *fallback);
 void sriovh_show_vf_irqs(struct seq_file *m, struct pci_dev *vf);
 
+/* vfdrv.c */
+void sriovh_vfdrv_add(struct pci_dev *vf);
+void sriovh_vfdrv_prepare(const struct sriovh_vfdrv *d);
+void sriovh_vfdrv_precheck(struct pci_dev *pdev, const struct sriovh_vfdrv *d);
+void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
+			 const struct sriovh_vfdrv *d, bool move, bool report);
+
+/* vfcfg.c */
+void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev);
+
+/* configfs_vf.c */
+struct config_group;
+struct config_item;
+struct config_group *sriovh_make_vf(struct config_group *entry,
+				    struct sriovh_rule *rule, const char *name);
+void sriovh_drop_vf(struct config_item *item);
+
 /* configfs.c */
+int sriovh_cfs_value(const char *page, size_t count, size_t *len,
+		     const char **why);
 int sriovh_configfs_init(void);
 void sriovh_configfs_exit(void);
 

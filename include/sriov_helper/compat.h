@@ -19,8 +19,29 @@
  */
 
 #ifdef __KERNEL__
+#include <linux/device.h>
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
+#include <linux/pci.h>
+#include <linux/string.h>
+
+/*
+ * Set a PCI device's driver_override; "" clears it. Newer kernels (and
+ * their stable series: Debian's 6.12.95 has it) keep the override in
+ * struct device behind device_set_driver_override(); before that it was
+ * pci_dev->driver_override, set with driver_set_override(). Kbuild probes
+ * the kernel's device.h for the new helper.
+ */
+static inline int sriovh_set_driver_override(struct pci_dev *pdev,
+					     const char *s)
+{
+#ifdef SRIOVH_HAVE_DEVICE_DRIVER_OVERRIDE
+	return device_set_driver_override(&pdev->dev, s);
+#else
+	return driver_set_override(&pdev->dev, &pdev->driver_override, s,
+				   strlen(s));
+#endif
+}
 
 /*
  * Where an IRQ is about to go. Where interrupts cannot be moved from
