@@ -29,11 +29,17 @@ static int json;
 static const char usage[] =
 "usage: sriovctl [--root DIR] [--json] COMMAND [ARGS]\n"
 "\n"
-"  list                   configfs entries: count, policy, IRQ CPUs, status\n"
+"  list                   configfs entries: count, policy, IRQ CPUs, VF driver,\n"
+"                         status, and per-VF settings\n"
 "  show [PF]              the inventory of PFs and VFs (all, or one PF)\n"
 "  set PF vfs=N [on_bus_range=clamp|fail] [irq=spread|off] [irq_cpus=LIST]\n"
+"         [vf_driver=auto|none|DRIVER]\n"
 "                         create or change the configfs entry for PF\n"
-"  unset PF               remove the entry (the VFs stay as they are)\n"
+"  vf PF N [mac=MAC] [vlan=ID] [trust=on|off] [spoofchk=on|off]\n"
+"                         per-VF settings of VF N (from 0) under PF's entry;\n"
+"                         an empty value (mac=) leaves it to the driver\n"
+"  unset PF               remove the entry and its per-VF settings (the VFs\n"
+"                         stay as they are)\n"
 "  dump                   the /etc/modprobe.d line that reproduces configfs\n"
 "\n"
 "PF is [DOMAIN:]BB:DD.F or VVVV:DDDD. --json applies to list, show, dump.\n"
@@ -203,6 +209,95 @@ static char *attr(const char *dir, const char *entry, const char *name)
 	return slurp(file);
 }
 
+/* The vfN directories of an entry, in VF order, NULL-terminated. */
+static char **vf_dirs(const char *dir, const char *entry, u16 **index)
+{
+	char d[4096], **v, **out;
+	const char *why;
+	size_t i, j, n = 0;
+	u16 *idx;
+
+	snprintf(d, sizeof(d), "%s/%s", dir, entry);
+	v = entries(d);
+	while (v[n])
+		n++;
+	out = calloc(n + 1, sizeof(*out));
+	idx = calloc(n + 1, sizeof(*idx));
+	if (!out || !idx)
+		die(EX_FAIL, "out of memory");
+	for (i = 0, j = 0; i < n; i++) {
+		u16 k;
+		size_t m;
+
+		if (sriovh_parse_vf_name(v[i], strlen(v[i]), &k, &why)) {
+			free(v[i]);
+			continue;
+		}
+		/* Insert by index: vf2 before vf10. */
+		for (m = j; m > 0 && idx[m - 1] > k; m--) {
+			out[m] = out[m - 1];
+			idx[m] = idx[m - 1];
+		}
+		out[m] = v[i];
+		idx[m] = k;
+		j++;
+	}
+	free(v);
+	*index = idx;
+	return out;
+}
+
+static const char * const vf_keys[] = { "mac", "vlan", "trust", "spoofchk" };
+
+/* Per-VF settings: text lines under the entry, or a JSON "vf" array. */
+static void list_vfs(const char *dir, const char *entry)
+{
+	u16 *idx;
+	char **v = vf_dirs(dir, entry, &idx);
+	char sub[4096];
+	size_t i, k;
+
+	if (json)
+		fputs(",\"vf\":[", stdout);
+	for (i = 0; v[i]; i++) {
+		char *st;
+
+		snprintf(sub, sizeof(sub), "%s/%s", entry, v[i]);
+		if (json)
+			printf("%s{\"index\":%u", i ? "," : "", idx[i]);
+		else
+			printf("  %-12s", v[i]);
+		for (k = 0; k < sizeof(vf_keys) / sizeof(vf_keys[0]); k++) {
+			char *val = attr(dir, sub, vf_keys[k]);
+
+			if (json) {
+				printf(",\"%s\":", vf_keys[k]);
+				if (val && *val)
+					json_str(val);
+				else
+					fputs("null", stdout);
+			} else {
+				printf(" %s=%s", vf_keys[k], val && *val ? val : "-");
+			}
+			free(val);
+		}
+		st = attr(dir, sub, "status");
+		if (json) {
+			fputs(",\"status\":", stdout);
+			json_str(st ? st : "");
+			fputs("}", stdout);
+		} else {
+			printf("  %s\n", st ? st : "?");
+		}
+		free(st);
+		free(v[i]);
+	}
+	if (json)
+		fputs("]", stdout);
+	free(v);
+	free(idx);
+}
+
 static int cmd_list(void)
 {
 	const char *dir = cfs_dir();
@@ -212,13 +307,14 @@ static int cmd_list(void)
 	if (json)
 		fputs("[", stdout);
 	else
-		printf("%-14s %-6s %-13s %-7s %-9s %s\n", "ENTRY", "VFS",
-		       "ON_BUS_RANGE", "IRQ", "IRQ_CPUS", "STATUS");
+		printf("%-14s %-6s %-13s %-7s %-9s %-10s %s\n", "ENTRY", "VFS",
+		       "ON_BUS_RANGE", "IRQ", "IRQ_CPUS", "VF_DRIVER", "STATUS");
 	for (i = 0; v[i]; i++) {
 		char *vfs = attr(dir, v[i], "vfs");
 		char *pol = attr(dir, v[i], "on_bus_range");
 		char *irq = attr(dir, v[i], "irq");
 		char *cpus = attr(dir, v[i], "irq_cpus");
+		char *drv = attr(dir, v[i], "vf_driver");
 		char *st = attr(dir, v[i], "status");
 
 		if (json) {
@@ -236,8 +332,11 @@ static int cmd_list(void)
 				json_str(cpus);
 			else
 				fputs("null", stdout);
+			fputs(",\"vf_driver\":", stdout);
+			json_val(drv ? drv : "");
 			fputs(",\"status\":", stdout);
 			json_str(st ? st : "");
+			list_vfs(dir, v[i]);
 			fputs("}", stdout);
 		} else {
 			char *nl, *line = st ? st : "?";
@@ -246,22 +345,24 @@ static int cmd_list(void)
 			nl = strchr(line, '\n');
 			if (nl)
 				*nl = '\0';
-			printf("%-14s %-6s %-13s %-7s %-9s %s\n", v[i],
+			printf("%-14s %-6s %-13s %-7s %-9s %-10s %s\n", v[i],
 			       vfs && *vfs ? vfs : "-", pol ? pol : "-",
 			       irq ? irq : "-", cpus && *cpus ? cpus : "default",
-			       line);
+			       drv ? drv : "-", line);
 			while (nl) {
 				line = nl + 1;
 				nl = strchr(line, '\n');
 				if (nl)
 					*nl = '\0';
-				printf("%-53s %s\n", "", line);
+				printf("%-64s %s\n", "", line);
 			}
+			list_vfs(dir, v[i]);
 		}
 		free(vfs);
 		free(pol);
 		free(irq);
 		free(cpus);
+		free(drv);
 		free(st);
 	}
 	if (json)
@@ -517,6 +618,9 @@ static int cmd_set(int argc, char **argv)
 		sriovh_format_cpulist(&e.irq_cpus, value, sizeof(value));
 		err = write_attr(dir, name, "irq_cpus", value);
 	}
+	if (!err)
+		err = write_attr(dir, name, "vf_driver",
+				 sriovh_vf_driver_name(&e.vf_driver));
 	if (!err) {
 		snprintf(value, sizeof(value), "%u", e.vfs);
 		err = write_attr(dir, name, "vfs", value);
@@ -536,18 +640,67 @@ static int cmd_set(int argc, char **argv)
 static int cmd_unset(const char *pf)
 {
 	struct sriovh_target t;
-	char name[64], d[4096];
+	char name[64], d[4096], **vf;
 	const char *dir;
+	u16 *idx;
+	int i;
 
 	if (parse_pf(pf, &t))
 		return EX_USAGE;
 	dir = cfs_dir();
 	if (!find_entry(dir, &t, name, sizeof(name)))
 		die(EX_FAIL, "no configfs entry for %s", pf);
+	/* configfs removes a group only when it is empty: vfN first. */
+	vf = vf_dirs(dir, name, &idx);
+	for (i = 0; vf[i]; i++) {
+		snprintf(d, sizeof(d), "%s/%s/%s", dir, name, vf[i]);
+		if (rmdir(d))
+			die(EX_FAIL, "rmdir %s: %s", d, strerror(errno));
+		free(vf[i]);
+	}
+	free(vf);
+	free(idx);
 	snprintf(d, sizeof(d), "%s/%s", dir, name);
 	if (rmdir(d))
 		die(EX_FAIL, "rmdir %s: %s", d, strerror(errno));
 	return 0;
+}
+
+/*
+ * Per-VF settings have no pf= form: print them as comments, the commands
+ * that set them again once the module is loaded.
+ */
+static void dump_vfs(const char *dir, char **v)
+{
+	char sub[4096];
+	size_t k;
+	int i, j;
+
+	for (i = 0; v[i]; i++) {
+		u16 *idx;
+		char **vf = vf_dirs(dir, v[i], &idx);
+
+		for (j = 0; vf[j]; j++) {
+			char cmd[512];
+			size_t n = 0;
+
+			snprintf(sub, sizeof(sub), "%s/%s", v[i], vf[j]);
+			for (k = 0; k < sizeof(vf_keys) / sizeof(vf_keys[0]); k++) {
+				char *val = attr(dir, sub, vf_keys[k]);
+
+				if (val && *val && n < sizeof(cmd))
+					n += (size_t)snprintf(cmd + n, sizeof(cmd) - n,
+							      " %s=%s", vf_keys[k], val);
+				free(val);
+			}
+			if (n)
+				printf("# per-VF, after load: sriovctl vf %s %u%s\n",
+				       v[i], idx[j], cmd);
+			free(vf[j]);
+		}
+		free(vf);
+		free(idx);
+	}
 }
 
 /* Persistence in one step: the options line that recreates configfs. */
@@ -566,6 +719,7 @@ static int cmd_dump(void)
 		char *pol = attr(dir, v[i], "on_bus_range");
 		char *irq = attr(dir, v[i], "irq");
 		char *cpus = attr(dir, v[i], "irq_cpus");
+		char *drv = attr(dir, v[i], "vf_driver");
 		struct sriovh_entry e = { 0 };
 
 		/* The shared parser reads each value back, as the module would. */
@@ -575,7 +729,8 @@ static int cmd_dump(void)
 		    (!pol || !sriovh_parse_policy(pol, strlen(pol), &e.on_bus_range, &why)) &&
 		    (!irq || !sriovh_parse_irq_mode(irq, strlen(irq), &e.irq, &why)) &&
 		    (!cpus || !*cpus ||
-		     !sriovh_parse_cpulist(cpus, strlen(cpus), &e.irq_cpus, &why))) {
+		     !sriovh_parse_cpulist(cpus, strlen(cpus), &e.irq_cpus, &why)) &&
+		    (!drv || !sriovh_parse_vf_driver(drv, strlen(drv), &e.vf_driver, &why))) {
 			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s", n ? ";" : "");
 			if (n < sizeof(line))
 				n += (size_t)sriovh_format_entry(&e, line + n, sizeof(line) - n);
@@ -584,6 +739,7 @@ static int cmd_dump(void)
 		free(pol);
 		free(irq);
 		free(cpus);
+		free(drv);
 	}
 	if (json) {
 		fputs("{\"options\":", stdout);
@@ -593,6 +749,87 @@ static int cmd_dump(void)
 		printf("options sriov_helper pf=%s\n", line);
 	} else {
 		puts("# no configfs entry has a VF count");
+	}
+	if (!json)
+		dump_vfs(dir, v);
+	for (i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+	return 0;
+}
+
+/* Check one per-VF key=value with the module's own parsers. */
+static int vf_check(const char *arg, size_t *klen)
+{
+	const char *eq = strchr(arg, '='), *val, *why = NULL;
+	size_t vlen;
+	u8 mac[6];
+	u16 vlan;
+	bool on;
+	int k, ret;
+
+	if (!eq)
+		die(EX_USAGE, "expected key=value: '%s'", arg);
+	*klen = (size_t)(eq - arg);
+	val = eq + 1;
+	vlen = strlen(val);
+	for (k = 0; k < 4; k++)
+		if (strlen(vf_keys[k]) == *klen && !strncmp(arg, vf_keys[k], *klen))
+			break;
+	if (k == 4)
+		die(EX_USAGE, "invalid: unknown per-VF key (known: mac, vlan, trust, spoofchk): '%.*s'",
+		    (int)*klen, arg);
+	if (!vlen)
+		return 0;	/* unset: leave it to the driver */
+	if (k == 0)
+		ret = sriovh_parse_mac(val, vlen, mac, &why);
+	else if (k == 1)
+		ret = sriovh_parse_vlan(val, vlen, &vlan, &why);
+	else
+		ret = sriovh_parse_onoff(val, vlen, &on, &why);
+	if (ret)
+		die(EX_USAGE, "invalid: %s: '%s'", why, arg);
+	return 0;
+}
+
+static int cmd_vf(int argc, char **argv)
+{
+	char name[64], vfname[16], d[4096], sub[4200];
+	struct sriovh_target t;
+	const char *dir, *why;
+	size_t klen;
+	u16 index;
+	int i, err;
+
+	if (argc < 3) {
+		fputs(usage, stderr);
+		return EX_USAGE;
+	}
+	if (parse_pf(argv[0], &t))
+		return EX_USAGE;
+	snprintf(vfname, sizeof(vfname), "vf%s", argv[1]);
+	if (sriovh_parse_vf_name(vfname, strlen(vfname), &index, &why))
+		die(EX_USAGE, "invalid VF index '%s': decimal 0-65534, no leading zeros",
+		    argv[1]);
+	for (i = 2; i < argc; i++)
+		vf_check(argv[i], &klen);
+
+	dir = cfs_dir();
+	if (!find_entry(dir, &t, name, sizeof(name)))
+		die(EX_FAIL, "no configfs entry for %s (sriovctl set %s vfs=N first)",
+		    argv[0], argv[0]);
+	snprintf(d, sizeof(d), "%s/%s/%s", dir, name, vfname);
+	if (mkdir(d, 0755) && errno != EEXIST)
+		die(EX_FAIL, "mkdir %s: %s (see dmesg)", d, strerror(errno));
+	snprintf(sub, sizeof(sub), "%s/%s", name, vfname);
+	for (i = 2; i < argc; i++) {
+		char key[16];
+
+		vf_check(argv[i], &klen);
+		snprintf(key, sizeof(key), "%.*s", (int)klen, argv[i]);
+		err = write_attr(dir, sub, key, argv[i] + klen + 1);
+		if (err)
+			die(EX_FAIL, "%s/%s: %s (see dmesg)", sub, key, strerror(-err));
 	}
 	return 0;
 }
@@ -624,6 +861,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc == i + 2 ? argv[i + 1] : NULL);
 	if (!strcmp(argv[i], "set"))
 		return cmd_set(argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "vf"))
+		return cmd_vf(argc - i - 1, argv + i + 1);
 	if (!strcmp(argv[i], "unset") && argc == i + 2)
 		return cmd_unset(argv[i + 1]);
 	if (!strcmp(argv[i], "dump") && argc == i + 1)
