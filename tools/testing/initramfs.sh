@@ -21,7 +21,7 @@ mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc/modprobe.d
 cp /bin/busybox "$stage/bin/busybox"
 for a in $(/bin/busybox --list); do
 	case "$a" in
-	modprobe|insmod|rmmod|lsmod|depmod|modinfo|busybox) ;;
+	modprobe|insmod|rmmod|lsmod|depmod|modinfo|ip|busybox) ;;
 	*) ln -sf busybox "$stage/bin/$a" ;;
 	esac
 done
@@ -32,7 +32,9 @@ for a in modprobe insmod rmmod lsmod depmod modinfo; do
 	ln -sf kmod "$stage/bin/$a"
 	ln -sf ../bin/kmod "$stage/sbin/$a"
 done
-for lib in $(ldd /bin/kmod | grep -o '/[^ ]*'); do
+# Debian's ip (iproute2): busybox's cannot show or set VF MAC/VLAN.
+cp /bin/ip "$stage/bin/ip"
+for lib in $( (ldd /bin/kmod; ldd /bin/ip) | grep -o '/[^ ]*' | sort -u); do
 	mkdir -p "$stage$(dirname "$lib")"
 	cp -L "$lib" "$stage$lib"
 done

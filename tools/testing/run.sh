@@ -5,11 +5,12 @@
 # run.sh kunit              KUnit alone
 # run.sh demo               the module at work in a VM, as an admin sees it
 #
-# TESTS words: build, dkms, style, tool, kunit, mmio, irq (groups), a scenario
+# TESTS words: build, dkms, style, tool, kunit, mmio, iommu, irq (groups), a scenario
 # name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
 # Scenarios run on every kernel unless a kernel is named. The mmio group
 # boots the debug kernel twice more, with a 127-VF NVMe, without and with
-# pci=realloc (Debian's kernels reassign VF BARs by themselves). The irq
+# pci=realloc (Debian's kernels reassign VF BARs by themselves). The iommu
+# group boots it with QEMU's VT-d and intel_iommu=on. The irq
 # group boots every kernel once more with 4 CPUs in two NUMA nodes and a
 # second igb on node 1 (vm.sh SRIOVH_TOPO=irq) for the irq_* scenarios;
 # naming irq_* scenarios runs just those, there.
@@ -50,7 +51,7 @@ log() { echo "# $*"; }
 scenario_words= irq_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|tool|kunit|mmio|irq|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|kunit|mmio|iommu|irq|debug|stock-6.12|stock-6.1) ;;
 	irq_*) irq_words="$irq_words $w" ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
@@ -207,6 +208,10 @@ if [ "$mode" = check ]; then
 		else
 			emit "not ok debug/module-build # see out/logs/build-debug.log"
 		fi
+	fi
+	if want iommu && build_module debug "$kdir/build"; then
+		SRIOVH_TOPO=iommu run_vm debug-iommu "$kdir/build/arch/x86/boot/bzImage" \
+			"$dbg_kver" "$kdir/root" check "inventory_iommu vfdrv_vfio" "$out/build-debug/sriov_helper.ko"
 	fi
 	if want mmio && build_module debug "$kdir/build"; then
 		SRIOVH_NVME_SRIOV=big run_vm debug-mmio "$kdir/build/arch/x86/boot/bzImage" \

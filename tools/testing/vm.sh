@@ -30,7 +30,14 @@ nvme_big=sriov_max_vfs=127,max_ioqpairs=256,msix_qsize=512,sriov_vq_flexible=254
 # SRIOVH_TOPO=irq: 4 CPUs in two NUMA nodes (0-1, 2-3) and a second igb
 # behind a PCIe expander bridge on node 1 (PF 0000:81:00.0), for the IRQ
 # placement scenarios; the first igb's host bridge has no node.
-extra=() accel=tcg
+extra=() pre=() accel=tcg
+# SRIOVH_TOPO=iommu: QEMU's VT-d (it must come before the devices it
+# translates) and intel_iommu=on, so that devices get IOMMU groups and
+# vfio-pci can take VFs.
+if [ "${SRIOVH_TOPO:-}" = iommu ]; then
+	pre=(-device intel-iommu,intremap=off)
+	append="$append intel_iommu=on"
+fi
 if [ "${SRIOVH_TOPO:-}" = irq ]; then
 	# One TCG thread for all four vCPUs. With a thread per vCPU on two
 	# host cores, QEMU 10 aborted during the guest's PCI enumeration
@@ -58,6 +65,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-display none -monitor none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-serial "file:$console" -serial "file:$tap" \
+	"${pre[@]}" \
 	-netdev user,id=n0,restrict=on \
 	-device pcie-root-port,id=rp1,chassis=1,slot=1 \
 	-device igb,netdev=n0,bus=rp1 \

@@ -18,6 +18,8 @@ modprobe() { /sbin/modprobe "$@"; }
 insmod() { /sbin/insmod "$@"; }
 rmmod() { /sbin/rmmod "$@"; }
 lsmod() { /sbin/lsmod "$@"; }
+# Debian's ip (iproute2): busybox's applet shows no VF MAC/VLAN lines.
+ip() { /bin/ip "$@"; }
 
 # Register a scenario: order of registration is the order of the run.
 scenario() {
@@ -105,7 +107,7 @@ settle() {
 # Back to a known state: no module, no configfs entries, PFs unbound.
 reset_all() {
 	local d
-	for d in "$CFS"/*/; do
+	for d in "$CFS"/*/vf*/ "$CFS"/*/; do
 		[ -d "$d" ] && rmdir "$d"
 	done
 	rmmod sriov_helper 2>/dev/null
@@ -120,7 +122,7 @@ reset_all() {
 		[ -e "$d/driver" ] && echo "${d##*/}" > "$d/driver/unbind"
 		echo > "$d/driver_override"
 	done
-	for d in igbvf igb nvme; do
+	for d in igbvf igb nvme vfio-pci pci-stub; do
 		rmmod $d 2>/dev/null
 	done
 	echo 0 > "$NVMEDIR/sriov_drivers_autoprobe" 2>/dev/null

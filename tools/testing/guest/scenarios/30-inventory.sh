@@ -101,3 +101,27 @@ t_inventory_vs_sysfs() {
 	line=$(inv_line pf $NVME)
 	expect_eq "$(field "$line" managed) $(field "$line" state) $(field "$line" irq)" "no unmanaged -" "nvme fields"
 }
+
+# With an IOMMU (vm.sh SRIOVH_TOPO=iommu): iommu=yes on the PF, and each
+# VF's group and whether it is alone in it, against /sys/kernel/iommu_groups.
+special_scenario inventory_iommu
+t_inventory_iommu() {
+	local v vf g n alone line groups=
+	[ -e "$PFDIR/iommu_group" ] || { fail "$PF has no IOMMU group (intel_iommu=on?)"; return; }
+	modprobe igb && modprobe sriov_helper pf=01:00.0,vfs=3 || { fail "modprobe failed"; return; }
+	expect_vfs "$PFDIR" 3 igbvf || return
+	line=$(inv_line pf $PF)
+	expect_eq "$(field "$line" iommu)" yes "$PF iommu" || return
+	for v in "$PFDIR"/virtfn*; do
+		vf=$(basename "$(readlink "$v")")
+		g=$(group_of "$v")
+		[ "$g" != - ] || { fail "$vf has no IOMMU group"; return; }
+		n=$(ls "/sys/kernel/iommu_groups/$g/devices" | wc -l)
+		alone=no
+		[ "$n" = 1 ] && alone=yes
+		line=$(inv_line vf "$vf")
+		expect_eq "$(field "$line" iommu_group) $(field "$line" group_alone)" "$g $alone" "$vf group" || return
+		groups="$groups $vf:$g($n)"
+	done
+	RESULT_NOTE="groups (devices):$groups"
+}

@@ -12,8 +12,14 @@ t_sriovctl_roundtrip() {
 	expect_vfs "$PFDIR" 3 igbvf || return
 	wait_for 30 grep -qx "applied 3" "$CFS/0000:01:00.0/status" ||
 		{ fail "status: $(cat "$CFS/0000:01:00.0/status")"; return; }
-	expect_eq "$($SRIOVCTL list | sed -n 2p)" \
-		"0000:01:00.0   3      clamp         spread  1         applied 3" "sriovctl list" || return
+	$SRIOVCTL vf 01:00.0 1 mac=02:00:00:00:00:21 trust=on || { fail "sriovctl vf failed"; return; }
+	wait_for 30 grep -qx "applied" "$CFS/0000:01:00.0/vf1/status" ||
+		{ fail "vf1 status: $(cat "$CFS/0000:01:00.0/vf1/status")"; return; }
+	expect_eq "$($SRIOVCTL list | sed -n 2,3p)" \
+		"0000:01:00.0   3      clamp         spread  1         auto       applied 3
+  vf1          mac=02:00:00:00:00:21 vlan=- trust=on spoofchk=-  applied" "sriovctl list" || return
+	ip link show dev "$(ls "$PFDIR/net")" | grep -q "vf 1 .*link/ether 02:00:00:00:00:21" ||
+		{ fail "ip link: $(ip link show dev "$(ls "$PFDIR/net")" | tr '\n' '|')"; return; }
 	$SRIOVCTL --json show 01:00.0 | grep -q '"numvfs":3,' ||
 		{ fail "show: $($SRIOVCTL --json show 01:00.0)"; return; }
 	expect_eq "$($SRIOVCTL show 01:00.0 | grep -c '^  vf ')" 3 "VFs shown" || return
@@ -23,7 +29,8 @@ t_sriovctl_roundtrip() {
 	expect_eq "$rc" 2 "exit code for vfs=x" || return
 	numvfs_is "$PFDIR" 3 || { fail "bad input changed the VFs"; return; }
 	opts=$($SRIOVCTL dump)
-	expect_eq "$opts" "options sriov_helper pf=0000:01:00.0,vfs=3,irq_cpus=1" "dump" || return
+	expect_eq "$opts" "options sriov_helper pf=0000:01:00.0,vfs=3,irq_cpus=1
+# per-VF, after load: sriovctl vf 0000:01:00.0 1 mac=02:00:00:00:00:21 trust=on" "dump" || return
 	# Persistence: unset, unload, clear; the dumped line brings it back.
 	$SRIOVCTL unset 01:00.0 || { fail "unset failed"; return; }
 	rmmod sriov_helper || { fail "rmmod failed"; return; }

@@ -1,0 +1,256 @@
+# SPDX-License-Identifier: GPL-2.0
+# Issue 6: where VFs go (vf_driver), and per-VF MAC/VLAN/trust/spoofchk.
+
+VFE=$CFS/0000:01:00.0
+
+# with_entry DRIVER N: igb, the module, and a configfs entry for the PF
+# with vf_driver DRIVER, then vfs N (which applies it).
+with_entry() {
+	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	mkdir "$VFE" && echo "$1" > "$VFE/vf_driver" && echo "$2" > "$VFE/vfs" ||
+		fail "configfs writes failed"
+}
+
+# vfs_unbound DIR N: exactly N VFs, none of them bound to a driver.
+vfs_unbound() {
+	local n=0 v
+	for v in "$1"/virtfn*; do
+		[ -e "$v" ] || continue
+		[ -e "$v/driver" ] && return 1
+		n=$((n + 1))
+	done
+	[ $n = "$2" ]
+}
+
+# Every VF of DIR has driver_override WANT ("(null)" when unset).
+overrides_are() {
+	local v
+	for v in "$1"/virtfn*; do
+		[ "$(cat "$v/driver_override")" = "$2" ] || return 1
+	done
+}
+
+pf_netdev() {
+	ls "$PFDIR/net" 2>/dev/null | head -n1
+}
+
+# vf_line N: the "vf N" line of "ip link show" on the PF (Debian's ip).
+vf_line() {
+	ip link show dev "$(pf_netdev)" | tr -s ' ' | grep "^ vf $1 "
+}
+
+vf_line_has() {
+	vf_line "$1" | grep -qF -- "$2"
+}
+
+expect_vf_line() {
+	wait_for 20 vf_line_has "$1" "$2" ||
+		fail "ip link: vf $1 has no '$2': $(ip link show dev "$(pf_netdev)" | tr -s ' ' | tr '\n' '|')"
+}
+
+# status of ENTRY must become exactly TEXT (several lines: use $'..').
+expect_status() {
+	wait_for "${3:-20}" sh -c "[ \"\$(cat '$1/status')\" = '$2' ]" ||
+		fail "$1/status: expected '$2', got '$(cat "$1/status")'"
+}
+
+# none: VFs are created without a driver; their override is "none".
+scenario vfdrv_none
+t_vfdrv_none() {
+	modprobe sriov_helper pf=01:00.0,vfs=3,vf_driver=none && modprobe igb ||
+		{ fail "modprobe failed"; return; }
+	expect_eq "$(cat /sys/module/sriov_helper/parameters/pf)" \
+		"0000:01:00.0,vfs=3,vf_driver=none" "parameters/pf" || return
+	expect_log "begin vfdrv_none" "sriov_helper: 3 VFs enabled" || return
+	wait_for 10 vfs_unbound "$PFDIR" 3 || { fail "VFs bound: $(ls -l "$PFDIR"/virtfn*/driver 2>&1)"; return; }
+	overrides_are "$PFDIR" none || { fail "driver_override: $(cat "$PFDIR"/virtfn*/driver_override)"; return; }
+	# Never probed by igbvf, not even for a moment.
+	expect_eq "$(since "begin vfdrv_none" | grep -c 'igbvf 0000:01')" 0 "igbvf messages" || return
+	settle 2
+	vfs_unbound "$PFDIR" 3 || fail "a VF got a driver later"
+}
+
+# A change of vf_driver moves the VFs that exist: none -> auto -> none.
+scenario vfdrv_move
+t_vfdrv_move() {
+	with_entry none 3 || return
+	expect_status "$VFE" "applied 3" || return
+	wait_for 10 vfs_unbound "$PFDIR" 3 || { fail "VFs bound with none"; return; }
+	echo auto > "$VFE/vf_driver" || { fail "write auto failed"; return; }
+	expect_eq "$(cat "$VFE/vf_driver")" auto "vf_driver" || return
+	expect_vfs "$PFDIR" 3 igbvf 30 || return
+	overrides_are "$PFDIR" "(null)" || { fail "override left: $(cat "$PFDIR"/virtfn*/driver_override)"; return; }
+	echo none > "$VFE/vf_driver" || { fail "write none failed"; return; }
+	wait_for 30 vfs_unbound "$PFDIR" 3 || { fail "VFs still bound after none"; return; }
+	numvfs_is "$PFDIR" 3 || fail "the count changed"
+}
+
+# A named driver that is not loaded is loaded (request_module) and gets
+# the VFs at their first probe.
+scenario vfdrv_named
+t_vfdrv_named() {
+	rmmod pci-stub 2>/dev/null
+	modprobe igb && modprobe sriov_helper pf=01:00.0,vfs=2,vf_driver=pci-stub ||
+		{ fail "modprobe failed"; return; }
+	expect_vfs "$PFDIR" 2 pci-stub 60 || return
+	expect_log "begin vfdrv_named" "igb $PF: sriov_helper: 2 VFs bound to pci-stub" || return
+	overrides_are "$PFDIR" pci-stub || { fail "driver_override: $(cat "$PFDIR"/virtfn*/driver_override)"; return; }
+	expect_eq "$(since "begin vfdrv_named" | grep -c 'igbvf 0000:01')" 0 "igbvf messages"
+}
+
+# vfio-pci with no IOMMU: said before the VFs are created, and in status.
+scenario vfdrv_vfio_no_iommu
+t_vfdrv_vfio_no_iommu() {
+	[ -e "$PFDIR/iommu_group" ] && { fail "this VM has an IOMMU"; return; }
+	with_entry vfio-pci 2 || return
+	expect_log "begin vfdrv_vfio_no_iommu" "igb $PF: sriov_helper: vf_driver=vfio-pci but no IOMMU translates this PF, so vfio-pci will refuse its VFs: enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on (Intel) or amd_iommu=on (AMD), or load vfio with enable_unsafe_noiommu_mode=1 (no isolation)" || return
+	expect_status "$VFE" "applied 2
+vf_driver vfio-pci: 2 of 2 VFs unbound: no IOMMU (boot with intel_iommu=on or amd_iommu=on)" || return
+	vfs_unbound "$PFDIR" 2 || fail "a VF is bound"
+}
+
+# A driver that does not exist: VFs wait unbound, and status says why.
+scenario vfdrv_missing
+t_vfdrv_missing() {
+	with_entry no_such_drv 2 || return
+	expect_status "$VFE" "applied 2
+vf_driver no_such_drv: 2 of 2 VFs unbound: no such driver loaded" || return
+	vfs_unbound "$PFDIR" 2 || fail "a VF is bound"
+}
+
+# With QEMU's VT-d (vm.sh SRIOVH_TOPO=iommu): vfio-pci, loaded on demand,
+# gets every VF at its first probe; each VF has its own group and device.
+special_scenario vfdrv_vfio
+t_vfdrv_vfio() {
+	local v g
+	[ -e "$PFDIR/iommu_group" ] || { fail "$PF has no IOMMU group (intel_iommu=on?)"; return; }
+	rmmod vfio-pci 2>/dev/null
+	modprobe igb && modprobe sriov_helper pf=01:00.0,vfs=3,vf_driver=vfio-pci ||
+		{ fail "modprobe failed"; return; }
+	expect_vfs "$PFDIR" 3 vfio-pci 60 || return
+	expect_log "begin vfdrv_vfio" "igb $PF: sriov_helper: 3 VFs bound to vfio-pci" || return
+	expect_eq "$(since "begin vfdrv_vfio" | grep -c 'igbvf 0000:01')" 0 "igbvf messages" || return
+	expect_eq "$(since "begin vfdrv_vfio" | grep -c 'no IOMMU')" 0 "IOMMU warnings" || return
+	for v in "$PFDIR"/virtfn*; do
+		g=$(basename "$(readlink "$v/iommu_group")")
+		[ -c "/dev/vfio/$g" ] || { fail "no /dev/vfio/$g for $(basename "$(readlink "$v")")"; return; }
+	done
+	# vfio-pci may be in use (unbinding would wait for its user): a
+	# change of vf_driver leaves its VFs, says so, and sets their
+	# override, so that an admin's unbind completes the move.
+	mark none
+	mkdir "$VFE" && echo vfio-pci > "$VFE/vf_driver" && echo 3 > "$VFE/vfs" &&
+	echo none > "$VFE/vf_driver" || { fail "configfs writes failed"; return; }
+	expect_log none "igb $PF: sriov_helper: 3 VFs left on their vfio driver (may be in use); unbind them to apply vf_driver=none" || return
+	vfs_bound "$PFDIR" 3 vfio-pci || { fail "VFs moved off vfio-pci"; return; }
+	expect_status "$VFE" "applied 3
+vf_driver none: 3 of 3 VFs left on their vfio driver (unbind them)" || return
+	overrides_are "$PFDIR" none || { fail "driver_override: $(cat "$PFDIR"/virtfn*/driver_override)"; return; }
+	v=$(basename "$(readlink "$PFDIR/virtfn0")")
+	echo "$v" > /sys/bus/pci/drivers/vfio-pci/unbind
+	echo "$v" > /sys/bus/pci/drivers_probe
+	[ -e "$PFDIR/virtfn0/driver" ] && { fail "$v bound after unbind with none"; return; }
+	# auto unbinds nothing; it lets the kernel probe the unbound VF.
+	echo auto > "$VFE/vf_driver" || { fail "write auto failed"; return; }
+	wait_for 30 sh -c "[ \"\$(basename \"\$(readlink $PFDIR/virtfn0/driver)\")\" = igbvf ]" ||
+		{ fail "$v not probed by igbvf under auto"; return; }
+	[ "$(basename "$(readlink "$PFDIR/virtfn1/driver")")" = vfio-pci ] ||
+		{ fail "virtfn1 left vfio-pci under auto"; return; }
+	# A write is a wish, not a step: 0 then 3 at once would coalesce
+	# into "no change". Wait for 0 to be applied.
+	echo 0 > "$VFE/vfs" && expect_status "$VFE" "applied 0" &&
+		echo 3 > "$VFE/vfs" || { fail "re-create failed"; return; }
+	expect_vfs "$PFDIR" 3 igbvf 60
+}
+
+# MAC, VLAN, spoof check and trust through the PF, read back with ip.
+# Applied at creation, again after the PF driver is unbound and bound,
+# and again after someone else re-creates the VFs through sysfs.
+scenario vfcfg_apply
+t_vfcfg_apply() {
+	local round
+	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	mkdir "$VFE" "$VFE/vf0" "$VFE/vf1" "$VFE/vf2" || { fail "mkdir failed"; return; }
+	echo 02:00:00:00:00:10 > "$VFE/vf0/mac" &&
+	echo 100 > "$VFE/vf1/vlan" && echo off > "$VFE/vf1/spoofchk" &&
+	echo on > "$VFE/vf2/trust" && echo 02:00:00:00:00:12 > "$VFE/vf2/mac" ||
+		{ fail "configfs writes failed"; return; }
+	expect_eq "$(cat "$VFE/vf0/status")" pending "vf0/status before vfs" || return
+	echo 3 > "$VFE/vfs" || { fail "write vfs failed"; return; }
+	for round in created rebound recreated; do
+		expect_status "$VFE/vf0" applied || return
+		expect_status "$VFE/vf1" applied || return
+		expect_status "$VFE/vf2" applied || return
+		expect_vf_line 0 "link/ether 02:00:00:00:00:10" || return
+		expect_vf_line 1 ", vlan 100," || return
+		expect_vf_line 1 "spoof checking off" || return
+		expect_vf_line 2 "link/ether 02:00:00:00:00:12" || return
+		expect_vf_line 2 "trust on" || return
+		vf_line_has 0 "vlan" && { fail "vf 0 has a VLAN: $(vf_line 0)"; return; }
+		case $round in
+		created)
+			mark rebind
+			echo $PF > /sys/bus/pci/drivers/igb/unbind
+			vf_line 0 >/dev/null 2>&1 && { fail "VFs left after unbind"; return; }
+			echo $PF > /sys/bus/pci/drivers/igb/bind
+			expect_vfs "$PFDIR" 3 igbvf || return
+			;;
+		rebound)
+			# Not through us: an admin's or a script's sysfs writes.
+			echo 0 > "$PFDIR/sriov_numvfs" && echo 3 > "$PFDIR/sriov_numvfs" ||
+				{ fail "sriov_numvfs writes failed"; return; }
+			;;
+		esac
+	done
+	expect_status "$VFE" "applied 3"
+}
+
+# Bad per-VF values are refused with a message and change nothing; a VF
+# that does not exist waits; a PF without a netdev fails in status.
+scenario vfcfg_errors
+t_vfcfg_errors() {
+	local n
+	modprobe igb && modprobe nvme && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	mkdir "$VFE" "$VFE/vf0" || { fail "mkdir failed"; return; }
+	echo 02:00:00:00:00:20 > "$VFE/vf0/mac" || { fail "good mac refused"; return; }
+	mark badmac
+	echo 01:00:5e:00:00:01 > "$VFE/vf0/mac" 2>/dev/null && { fail "multicast MAC taken"; return; }
+	expect_log badmac "sriov_helper: invalid mac value '01:00:5e:00:00:01' for 0000:01:00.0/vf0: multicast address: a VF needs a unicast MAC" || return
+	expect_eq "$(cat "$VFE/vf0/mac")" 02:00:00:00:00:20 "mac after a refused write" || return
+	mark badvlan
+	echo 4095 > "$VFE/vf0/vlan" 2>/dev/null && { fail "vlan 4095 taken"; return; }
+	expect_log badvlan "sriov_helper: invalid vlan value '4095' for 0000:01:00.0/vf0: VLAN ID must be decimal 0-4094 (0: untagged)" || return
+	expect_eq "$(cat "$VFE/vf0/vlan")" "" "vlan after a refused write" || return
+	mark badtrust
+	echo yes > "$VFE/vf0/trust" 2>/dev/null && { fail "trust yes taken"; return; }
+	expect_log badtrust "sriov_helper: invalid trust value 'yes' for 0000:01:00.0/vf0: must be on or off" || return
+	mark badname
+	mkdir "$VFE/vf03" 2>/dev/null && { fail "vf03 made"; return; }
+	expect_log badname "sriov_helper: invalid entry name 'vf03' in 0000:01:00.0: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" || return
+	mark idvf
+	mkdir "$CFS/8086:10c9" || { fail "mkdir ID entry failed"; return; }
+	mkdir "$CFS/8086:10c9/vf0" 2>/dev/null && { fail "vf0 under an ID entry made"; return; }
+	expect_log idvf "sriov_helper: 8086:10c9: per-VF settings need a PF address entry (as 0000:01:00.0), not vendor:device" || return
+	rmdir "$CFS/8086:10c9"
+	mark baddrv
+	echo "vfio pci" > "$VFE/vf_driver" 2>/dev/null && { fail "bad vf_driver taken"; return; }
+	expect_log baddrv "sriov_helper: invalid vf_driver value 'vfio pci' for 0000:01:00.0: a driver name has only letters, digits, '_' and '-'" || return
+	expect_eq "$(cat "$VFE/vf_driver")" auto "vf_driver after a refused write" || return
+
+	# vf5 of 2 VFs waits; the entry is otherwise applied.
+	mkdir "$VFE/vf5" && echo on > "$VFE/vf5/trust" || { fail "vf5 failed"; return; }
+	echo 2 > "$VFE/vfs" || { fail "write vfs failed"; return; }
+	expect_status "$VFE/vf5" "waiting: VF 5 does not exist (2 VFs)" || return
+	expect_status "$VFE/vf0" applied || return
+	expect_status "$VFE" "applied 2" || return
+
+	# The NVMe PF has no network device to set VF MACs through.
+	mkdir "$CFS/0000:02:00.0" "$CFS/0000:02:00.0/vf0" &&
+	echo 02:00:00:00:00:30 > "$CFS/0000:02:00.0/vf0/mac" &&
+	echo 1 > "$CFS/0000:02:00.0/vfs" || { fail "nvme entry failed"; return; }
+	expect_status "$CFS/0000:02:00.0/vf0" "failed: the PF has no network device (driver nvme)" 60 || return
+	expect_status "$CFS/0000:02:00.0" "applied 1
+per-VF settings: 1 failed (see vfN/status)" || return
+	n=$(ls "$CFS/0000:02:00.0/vf0" | tr '\n' ' ')
+	expect_eq "$n" "mac spoofchk status trust vlan " "vf0 attributes"
+}
