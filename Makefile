@@ -6,12 +6,14 @@
 # make check           all tests: builds, KUnit, VM scenarios on three kernels
 # make kunit           KUnit alone
 # make style / sparse  checkpatch --strict, sparse C=2
+# make fuzz            fuzz the shared parser (libFuzzer), FUZZ_SECONDS=600
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 PREFIX ?= /usr/local
 DESTDIR ?=
 TESTS ?=
+FUZZ_SECONDS ?= 600
 
 PWD := $(shell pwd)
 
@@ -46,4 +48,8 @@ style:
 sparse:
 	tools/testing/style.sh sparse
 
-.PHONY: all module clean install demo check kunit style sparse
+fuzz:
+	tools/testing/setup-host.sh
+	tools/fuzz/run.sh $(FUZZ_SECONDS)
+
+.PHONY: all module clean install demo check kunit style sparse fuzz

@@ -329,6 +329,9 @@ int sriovh_parse_cpulist(const char *s, size_t len, struct sriovh_cpulist *l,
 		}
 	}
 	out.nr = (u16)(i + 1);
+	/* Clear what merging left behind, so equal lists are equal structs. */
+	memset(&out.r[out.nr], 0,
+	       (SRIOVH_CPULIST_RANGES - out.nr) * sizeof(out.r[0]));
 	*l = out;
 	return 0;
 }

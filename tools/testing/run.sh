@@ -5,7 +5,7 @@
 # run.sh kunit              KUnit alone
 # run.sh demo               the module at work in a VM, as an admin sees it
 #
-# TESTS words: build, dkms, style, tool, kunit, mmio, iommu, irq (groups), a scenario
+# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, irq (groups), a scenario
 # name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
 # Scenarios run on every kernel unless a kernel is named. The mmio group
 # boots the debug kernel twice more, with a 127-VF NVMe, without and with
@@ -51,7 +51,7 @@ log() { echo "# $*"; }
 scenario_words= irq_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|tool|kunit|mmio|iommu|irq|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|fuzz|kunit|mmio|iommu|irq|debug|stock-6.12|stock-6.1) ;;
 	irq_*) irq_words="$irq_words $w" ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
@@ -169,6 +169,14 @@ if [ "$mode" = check ] && want tool; then
 	fi
 fi
 export SRIOVH_SRIOVCTL=$sriovctl_bin
+
+# ---- the shared parser under libFuzzer (make fuzz runs it for longer) -----
+if [ "$mode" = check ] && want fuzz; then
+	log "fuzzing the parser for ${SRIOVH_FUZZ_SECONDS:-60}s (log: out/fuzz/fuzz.log)"
+	while read -r line; do
+		emit "$line"
+	done < <("$top/tools/fuzz/run.sh" "${SRIOVH_FUZZ_SECONDS:-60}" "$out/fuzz")
+fi
 
 # run_vm NAME KERNEL KVER MODROOT MODE TESTS KO...
 run_vm() {
