@@ -55,7 +55,7 @@ int sriovh_cfs_value(const char *page, size_t count, size_t *len,
 static ssize_t sriovh_cfs_invalid(struct config_item *item, const char *attr,
 				  const char *page, size_t len, const char *why)
 {
-	pr_err("invalid %s value '%.*s%s' for %s: %s\n", attr,
+	pr_err("invalid %s value '%*pE%s' for %s: %s\n", attr,
 	       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
 	       len > SRIOVH_QUOTE_MAX ? "..." : "", config_item_name(item), why);
 	return -EINVAL;
@@ -184,7 +184,7 @@ static ssize_t sriovh_irq_cpus_store(struct config_item *item,
 		return sriovh_cfs_invalid(item, "irq_cpus", page, len, why);
 	cpu = sriovh_cpulist_impossible(&cpus);
 	if (cpu >= 0) {
-		pr_err("invalid irq_cpus value '%.*s' for %s: CPU %d does not exist here (possible CPUs: %*pbl)\n",
+		pr_err("invalid irq_cpus value '%*pE' for %s: CPU %d does not exist here (possible CPUs: %*pbl)\n",
 		       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
 		       config_item_name(item), cpu,
 		       cpumask_pr_args(cpu_possible_mask));
@@ -349,8 +349,9 @@ static struct config_group *sriovh_make_entry(struct config_group *parent,
 	const char *why;
 
 	if (sriovh_parse_target(name, strlen(name), &target, &why)) {
-		pr_err("invalid configfs entry name '%.*s': %s\n",
-		       SRIOVH_QUOTE_MAX, name, why);
+		pr_err("invalid configfs entry name '%*pE': %s\n",
+		       (int)min_t(size_t, strlen(name), SRIOVH_QUOTE_MAX), name,
+		       why);
 		return ERR_PTR(-EINVAL);
 	}
 

@@ -101,7 +101,7 @@ static ssize_t sriovh_vf_store(struct config_item *item, enum sriovh_vf_attr a,
 
 	if (sriovh_cfs_value(page, count, &len, &why) ||
 	    (len && sriovh_vf_parse(a, page, len, &in, &why))) {
-		pr_err("invalid %s value '%.*s%s' for %s/%s: %s\n",
+		pr_err("invalid %s value '%*pE%s' for %s/%s: %s\n",
 		       sriovh_vf_attr_names[a],
 		       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
 		       len > SRIOVH_QUOTE_MAX ? "..." : "",
@@ -229,8 +229,8 @@ struct config_group *sriovh_make_vf(struct config_group *entry,
 	u16 index;
 
 	if (sriovh_parse_vf_name(name, strlen(name), &index, &why)) {
-		pr_err("invalid entry name '%.*s' in %s: %s\n",
-		       SRIOVH_QUOTE_MAX, name,
+		pr_err("invalid entry name '%*pE' in %s: %s\n",
+		       (int)min_t(size_t, strlen(name), SRIOVH_QUOTE_MAX), name,
 		       config_item_name(&entry->cg_item), why);
 		return ERR_PTR(-EINVAL);
 	}

@@ -86,7 +86,7 @@ static void sriovh_params_report(const struct sriovh_parse_error *err)
 	int elen = (int)min_t(size_t, err->entry_len, SRIOVH_QUOTE_MAX);
 	int tlen = (int)min_t(size_t, err->token_len, SRIOVH_QUOTE_MAX);
 
-	pr_err("invalid pf= entry '%.*s%s': %s: '%.*s%s'\n",
+	pr_err("invalid pf= entry '%*pE%s': %s: '%*pE%s'\n",
 	       elen, err->entry, elen < err->entry_len ? "..." : "", err->why,
 	       tlen, err->token, tlen < err->token_len ? "..." : "");
 }
@@ -107,7 +107,7 @@ int sriovh_params_init(void)
 			break;
 		cpu = sriovh_cpulist_impossible(&e.irq_cpus);
 		if (cpu >= 0) {
-			pr_err("invalid pf= entry '%.*s': CPU %d does not exist here (possible CPUs: %*pbl)\n",
+			pr_err("invalid pf= entry '%*pE': CPU %d does not exist here (possible CPUs: %*pbl)\n",
 			       (int)min_t(size_t, strcspn(start, ";"),
 					  SRIOVH_QUOTE_MAX),
 			       start, cpu, cpumask_pr_args(cpu_possible_mask));
