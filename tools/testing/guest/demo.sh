@@ -61,6 +61,21 @@ wait_for 60 sh -c "dmesg | grep -q 'spread over CPUs 1,'"
 run "dmesg | grep 'VF IRQs spread' | tail -n 1"
 run "grep ^vf /sys/kernel/debug/sriov_helper/inventory | cut -d' ' -f2,8"
 
+say "Per-VF MAC and VLAN, set through the PF (what 'ip link set PF vf N ...' does), and set again whenever the VFs are re-created:"
+run "mkdir $CFS/0000:01:00.0/vf0"
+run "echo 02:00:00:00:00:10 > $CFS/0000:01:00.0/vf0/mac"
+run "echo 100 > $CFS/0000:01:00.0/vf0/vlan"
+wait_for 30 grep -qx applied "$CFS/0000:01:00.0/vf0/status"
+run "cat $CFS/0000:01:00.0/vf0/status"
+run "/bin/ip link show dev $(ls "$PFDIR/net") | grep 'vf 0'"
+
+say "VFs meant for VMs or DPDK: no host driver, chosen before the first probe (vf_driver=none; with an IOMMU, vf_driver=vfio-pci):"
+run "echo none > $CFS/0000:01:00.0/vf_driver"
+wait_for 60 sh -c "! ls $PFDIR/virtfn*/driver >/dev/null 2>&1"
+show_vfs
+run "cat $PFDIR/virtfn0/driver_override"
+run "rmdir $CFS/0000:01:00.0/vf0"
+
 say "A mistake is named, and changes nothing:"
 run "echo 9 > /sys/kernel/config/sriov_helper/0000:01:00.0/vfs"
 wait_for 30 grep -q "^failed" "$CFS/0000:01:00.0/status"

@@ -155,7 +155,7 @@ t_bad_params() {
 01:00.0,vfs=1,color=red|invalid pf= entry '01:00.0,vfs=1,color=red': unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): 'color'
 zz:00.0,vfs=1|invalid pf= entry 'zz:00.0,vfs=1': bad PCI bus (1-2 hex digits): 'zz:00.0'
 01:00,vfs=1|invalid pf= entry '01:00,vfs=1': expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex): '01:00'
-01:00.0,vfs=1,vf_driver=../vfio|invalid pf= entry '01:00.0,vfs=1,vf_driver=../vfio': a driver name has only letters, digits, '_' and '-': 'vf_driver=../vfio'
+01:00.0,vfs=1,vf_driver=vfio.pci|invalid pf= entry '01:00.0,vfs=1,vf_driver=vfio.pci': a driver name has only letters, digits, '_' and '-': 'vf_driver=vfio.pci'
 01:00.0,vfs=1,vf_driver=|invalid pf= entry '01:00.0,vfs=1,vf_driver=': vf_driver must be auto, none or a driver name of 1-31 characters: 'vf_driver='
 LIST
 	numvfs_is "$PFDIR" 0 || fail "VFs changed"
