@@ -7,6 +7,7 @@
 # make kunit           KUnit alone
 # make style / sparse  checkpatch --strict, sparse C=2
 # make fuzz            fuzz the shared parser (libFuzzer), FUZZ_SECONDS=600
+# make stress          the race scenarios on the debug kernel (about 10 min)
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -48,8 +49,11 @@ style:
 sparse:
 	tools/testing/style.sh sparse
 
+stress:
+	tools/testing/run.sh check race
+
 fuzz:
 	tools/testing/setup-host.sh
 	tools/fuzz/run.sh $(FUZZ_SECONDS)
 
-.PHONY: all module clean install demo check kunit style sparse fuzz
+.PHONY: all module clean install demo check kunit style sparse fuzz stress

@@ -5,12 +5,13 @@
 # run.sh kunit              KUnit alone
 # run.sh demo               the module at work in a VM, as an admin sees it
 #
-# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, irq (groups), a scenario
+# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, irq, race (groups), a scenario
 # name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
 # Scenarios run on every kernel unless a kernel is named. The mmio group
 # boots the debug kernel twice more, with a 127-VF NVMe, without and with
 # pci=realloc (Debian's kernels reassign VF BARs by themselves). The iommu
-# group boots it with QEMU's VT-d and intel_iommu=on. The irq
+# group boots it with QEMU's VT-d and intel_iommu=on. The race group (only
+# when named: make stress) boots it for the race_* scenarios. The irq
 # group boots every kernel once more with 4 CPUs in two NUMA nodes and a
 # second igb on node 1 (vm.sh SRIOVH_TOPO=irq) for the irq_* scenarios;
 # naming irq_* scenarios runs just those, there.
@@ -51,13 +52,15 @@ log() { echo "# $*"; }
 scenario_words= irq_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|tool|fuzz|kunit|mmio|iommu|irq|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|fuzz|kunit|mmio|iommu|irq|race|debug|stock-6.12|stock-6.1) ;;
 	irq_*) irq_words="$irq_words $w" ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
 done
 irq_scenarios=$(sed -n 's/^special_scenario \(irq_[a-z0-9_]*\)$/\1/p' \
 	"$here/guest/scenarios/50-irq.sh" | tr '\n' ' ')
+race_scenarios=$(sed -n 's/^special_scenario \(race_[a-z0-9_]*\)$/\1/p' \
+	"$here/guest/scenarios/80-race.sh" | tr '\n' ' ')
 # want GROUP: run it when no words were given or the group is named.
 want() {
 	[ -z "${words// /}" ] || [[ "$words" == *" $1 "* ]]
@@ -220,6 +223,12 @@ if [ "$mode" = check ]; then
 	if want iommu && build_module debug "$kdir/build"; then
 		SRIOVH_TOPO=iommu run_vm debug-iommu "$kdir/build/arch/x86/boot/bzImage" \
 			"$dbg_kver" "$kdir/root" check "inventory_iommu vfdrv_vfio" "$out/build-debug/sriov_helper.ko"
+	fi
+	# Races and soaks: about 10 minutes on the debug kernel, so only
+	# when named (make stress, or make check TESTS=race).
+	if [[ "$words" == *" race "* ]] && build_module debug "$kdir/build"; then
+		run_vm debug-race "$kdir/build/arch/x86/boot/bzImage" "$dbg_kver" "$kdir/root" \
+			check "$race_scenarios" "$out/build-debug/sriov_helper.ko"
 	fi
 	if want mmio && build_module debug "$kdir/build"; then
 		SRIOVH_NVME_SRIOV=big run_vm debug-mmio "$kdir/build/arch/x86/boot/bzImage" \
