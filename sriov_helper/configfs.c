@@ -51,13 +51,22 @@ int sriovh_cfs_value(const char *page, size_t count, size_t *len,
 	return 0;
 }
 
-/* Name the attribute, the entry and the offending text; change nothing. */
-static ssize_t sriovh_cfs_invalid(struct config_item *item, const char *attr,
-				  const char *page, size_t len, const char *why)
+static const struct config_item_type sriovh_entry_type;
+
+/*
+ * Name the attribute, the entry (ENTRY/vfN for a per-VF one) and the
+ * offending text; change nothing.
+ */
+ssize_t sriovh_cfs_invalid(struct config_item *item, const char *attr,
+			   const char *page, size_t len, const char *why)
 {
-	pr_err("invalid %s value '%*pE%s' for %s: %s\n", attr,
+	bool vf = item->ci_type != &sriovh_entry_type;
+
+	pr_err("invalid %s value '%*pE%s' for %s%s%s: %s\n", attr,
 	       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
-	       len > SRIOVH_QUOTE_MAX ? "..." : "", config_item_name(item), why);
+	       len > SRIOVH_QUOTE_MAX ? "..." : "",
+	       vf ? config_item_name(item->ci_parent) : "", vf ? "/" : "",
+	       config_item_name(item), why);
 	return -EINVAL;
 }
 

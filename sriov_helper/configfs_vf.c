@@ -100,15 +100,9 @@ static ssize_t sriovh_vf_store(struct config_item *item, enum sriovh_vf_attr a,
 	bool set;
 
 	if (sriovh_cfs_value(page, count, &len, &why) ||
-	    (len && sriovh_vf_parse(a, page, len, &in, &why))) {
-		pr_err("invalid %s value '%*pE%s' for %s/%s: %s\n",
-		       sriovh_vf_attr_names[a],
-		       (int)min_t(size_t, len, SRIOVH_QUOTE_MAX), page,
-		       len > SRIOVH_QUOTE_MAX ? "..." : "",
-		       config_item_name(item->ci_parent),
-		       config_item_name(item), why);
-		return -EINVAL;
-	}
+	    (len && sriovh_vf_parse(a, page, len, &in, &why)))
+		return sriovh_cfs_invalid(item, sriovh_vf_attr_names[a], page,
+					  len, why);
 	set = len;
 
 	mutex_lock(&sriovh_lock);

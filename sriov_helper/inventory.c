@@ -56,12 +56,6 @@ static const char * const sriovh_state_names[] = {
 	[SRIOVH_PF_FAILED] = "failed",
 };
 
-static const char *sriovh_driver_name(struct pci_dev *pdev)
-{
-	/* dev_driver_string() reads dev->driver once, as printk does. */
-	return READ_ONCE(pdev->dev.driver) ? dev_driver_string(&pdev->dev) : "-";
-}
-
 /* The VF BARs as the PCI core sees them: all placed, some not, or none. */
 static const char *sriovh_iov_bar_state(struct pci_dev *pdev)
 {
@@ -97,7 +91,7 @@ static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
 
 	seq_printf(m, "pf %s id=%04x:%04x driver=%s numa=%d totalvfs=%d numvfs=%d offset=%#x stride=%u ari=%s bus_window=%02llx-%02llx iov_bars=%s iommu=%s",
 		   pci_name(pdev), pdev->vendor, pdev->device,
-		   sriovh_driver_name(pdev), dev_to_node(&pdev->dev),
+		   sriovh_driver_of(pdev) ?: "-", dev_to_node(&pdev->dev),
 		   pci_sriov_get_totalvfs(pdev), pci_num_vf(pdev), offset,
 		   stride, pci_ari_enabled(pdev->bus) ? "on" : "off",
 		   (unsigned long long)pdev->bus->busn_res.start,
@@ -169,11 +163,9 @@ static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 	struct pci_dev *vf = NULL;
 	struct net_device *nd;
 
-	for_each_pci_dev(vf) {
+	for (vf = NULL; (vf = sriovh_next_vf(pf, vf)); ) {
 		const char *netdev = "-";
 
-		if (!vf->is_virtfn || pci_physfn(vf) != pf)
-			continue;
 		device_lock(&vf->dev);
 		rcu_read_lock();
 		for_each_netdev_rcu(&init_net, nd) {
@@ -184,7 +176,7 @@ static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 		}
 		seq_printf(m, "vf %s pf=%s index=%d id=%04x:%04x driver=%s netdev=%s",
 			   pci_name(vf), pci_name(pf), pci_iov_vf_id(vf),
-			   vf->vendor, vf->device, sriovh_driver_name(vf),
+			   vf->vendor, vf->device, sriovh_driver_of(vf) ?: "-",
 			   netdev);
 		rcu_read_unlock();
 		sriovh_show_vf_irqs(m, vf);

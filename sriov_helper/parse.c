@@ -367,6 +367,12 @@ static bool sriovh_driver_char(char c)
 	       (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
+/* The reserved vf_driver words; any other value names a driver. */
+static const char * const sriovh_vfdrv_words[] = {
+	[SRIOVH_VFDRV_AUTO] = "auto",
+	[SRIOVH_VFDRV_NONE] = "none",
+};
+
 /**
  * sriovh_parse_vf_driver() - parse a vf_driver value
  * @s: text, not NUL-terminated
@@ -383,16 +389,13 @@ static bool sriovh_driver_char(char c)
 int sriovh_parse_vf_driver(const char *s, size_t len, struct sriovh_vfdrv *out,
 			   const char **why)
 {
+	int word = sriovh_name_lookup(sriovh_vfdrv_words,
+				      ARRAY_SIZE(sriovh_vfdrv_words), s, len);
 	size_t i;
 
-	if (len == 4 && !memcmp(s, "auto", 4)) {
+	if (word >= 0) {
 		memset(out, 0, sizeof(*out));
-		out->mode = SRIOVH_VFDRV_AUTO;
-		return 0;
-	}
-	if (len == 4 && !memcmp(s, "none", 4)) {
-		memset(out, 0, sizeof(*out));
-		out->mode = SRIOVH_VFDRV_NONE;
+		out->mode = (enum sriovh_vfdrv_mode)word;
 		return 0;
 	}
 	if (len == 0 || len > SRIOVH_DRIVER_NAME_MAX) {
@@ -413,14 +416,8 @@ int sriovh_parse_vf_driver(const char *s, size_t len, struct sriovh_vfdrv *out,
 
 const char *sriovh_vf_driver_name(const struct sriovh_vfdrv *d)
 {
-	switch (d->mode) {
-	case SRIOVH_VFDRV_NONE:
-		return "none";
-	case SRIOVH_VFDRV_NAMED:
-		return d->name;
-	default:
-		return "auto";
-	}
+	return d->mode == SRIOVH_VFDRV_NAMED ? d->name :
+	       sriovh_vfdrv_words[d->mode];
 }
 
 bool sriovh_vfdrv_equal(const struct sriovh_vfdrv *a,
@@ -487,16 +484,15 @@ int sriovh_parse_vlan(const char *s, size_t len, u16 *vlan, const char **why)
 /* Return: 0 with *on set, or -EINVAL. */
 int sriovh_parse_onoff(const char *s, size_t len, bool *on, const char **why)
 {
-	if (len == 2 && !memcmp(s, "on", 2)) {
-		*on = true;
-		return 0;
+	static const char * const words[] = { "off", "on" };
+	int i = sriovh_name_lookup(words, ARRAY_SIZE(words), s, len);
+
+	if (i < 0) {
+		*why = "must be on or off";
+		return -EINVAL;
 	}
-	if (len == 3 && !memcmp(s, "off", 3)) {
-		*on = false;
-		return 0;
-	}
-	*why = "must be on or off";
-	return -EINVAL;
+	*on = i;
+	return 0;
 }
 
 /**

@@ -193,8 +193,33 @@ void sriovh_drop_vf(struct config_item *item);
 /* configfs.c */
 int sriovh_cfs_value(const char *page, size_t count, size_t *len,
 		     const char **why);
+ssize_t sriovh_cfs_invalid(struct config_item *item, const char *attr,
+			   const char *page, size_t len, const char *why);
 int sriovh_configfs_init(void);
 void sriovh_configfs_exit(void);
+
+/*
+ * The next VF of @pf after @vf (NULL: the first), with a reference; the
+ * reference on @vf is dropped. Loop with
+ * for (vf = NULL; (vf = sriovh_next_vf(pf, vf)); ), and leave it early
+ * with pci_dev_put(vf).
+ */
+static inline struct pci_dev *sriovh_next_vf(struct pci_dev *pf,
+					     struct pci_dev *vf)
+{
+	while ((vf = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, vf)))
+		if (vf->is_virtfn && pci_physfn(vf) == pf)
+			return vf;
+	return NULL;
+}
+
+/* The bound driver's name, or NULL; dev->driver is read once. */
+static inline const char *sriovh_driver_of(struct pci_dev *pdev)
+{
+	struct device_driver *drv = READ_ONCE(pdev->dev.driver);
+
+	return drv ? drv->name : NULL;
+}
 
 static inline const char *sriovh_source_name(enum sriovh_source src)
 {

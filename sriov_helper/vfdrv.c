@@ -28,17 +28,18 @@ static const char *sriovh_vfdrv_override(const struct sriovh_vfdrv *d)
 	return d->mode == SRIOVH_VFDRV_AUTO ? NULL : sriovh_vf_driver_name(d);
 }
 
-/* vfio-pci and its variant drivers need an IOMMU group for each VF. */
-static bool sriovh_vfdrv_is_vfio(const struct sriovh_vfdrv *d)
+/*
+ * vfio-pci and its variant drivers: each VF needs an IOMMU group, and a
+ * bound VF may be open by userspace (a VM).
+ */
+static bool sriovh_is_vfio(const char *name)
 {
-	return d->mode == SRIOVH_VFDRV_NAMED && !strncmp(d->name, "vfio", 4);
+	return name && !strncmp(name, "vfio", 4);
 }
 
-static const char *sriovh_dev_driver(struct pci_dev *pdev)
+static bool sriovh_vfdrv_is_vfio(const struct sriovh_vfdrv *d)
 {
-	struct device_driver *drv = READ_ONCE(pdev->dev.driver);
-
-	return drv ? drv->name : NULL;
+	return d->mode == SRIOVH_VFDRV_NAMED && sriovh_is_vfio(d->name);
 }
 
 /**
@@ -111,7 +112,7 @@ void sriovh_vfdrv_precheck(struct pci_dev *pdev, const struct sriovh_vfdrv *d)
 static int sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d)
 {
 	const char *want = sriovh_vfdrv_override(d);
-	const char *cur = sriovh_dev_driver(vf);
+	const char *cur = sriovh_driver_of(vf);
 	bool there;
 	int ret;
 
@@ -128,7 +129,7 @@ static int sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d)
 	ret = sriovh_set_driver_override(vf, want ? want : "");
 	if (ret || there)
 		return ret;
-	if (pci_is_dev_assigned(vf) || (cur && !strncmp(cur, "vfio", 4)))
+	if (pci_is_dev_assigned(vf) || sriovh_is_vfio(cur))
 		return -EBUSY;
 	return device_reprobe(&vf->dev);
 }
@@ -148,13 +149,11 @@ void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 {
 	unsigned int total = 0, wrong = 0, busy = 0;
 	char note[SRIOVH_REASON_LEN] = "";
-	struct pci_dev *vf = NULL;
 	const char *want = sriovh_vfdrv_override(d);
+	struct pci_dev *vf;
 	const char *cur;
 
-	while ((vf = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, vf))) {
-		if (!vf->is_virtfn || pci_physfn(vf) != pdev)
-			continue;
+	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
 		total++;
 		if (move) {
 			int ret = sriovh_vfdrv_move(vf, d);
@@ -166,7 +165,7 @@ void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 					want ? want : "the default driver",
 					ret);
 		}
-		cur = sriovh_dev_driver(vf);
+		cur = sriovh_driver_of(vf);
 		if (d->mode == SRIOVH_VFDRV_NONE ? !!cur :
 		    d->mode == SRIOVH_VFDRV_NAMED &&
 		    (!cur || strcmp(cur, d->name)))
