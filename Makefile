@@ -8,6 +8,8 @@
 # make style / sparse  checkpatch --strict, sparse C=2
 # make fuzz            fuzz the shared parser (libFuzzer), FUZZ_SECONDS=600
 # make stress          the race scenarios on the debug kernel (about 10 min)
+# make bench           sriov_helper against udev, .link, irqbalance, the shell
+#                      (Debian's 6.12 in QEMU; writes the README's table)
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -52,8 +54,11 @@ sparse:
 stress:
 	tools/testing/run.sh check race
 
+bench:
+	tools/testing/run.sh bench
+
 fuzz:
 	tools/testing/setup-host.sh
 	tools/fuzz/run.sh $(FUZZ_SECONDS)
 
-.PHONY: all module clean install demo check kunit style sparse fuzz stress
+.PHONY: all module clean install demo check kunit style sparse fuzz stress bench

@@ -5,7 +5,7 @@
 # Build a gzip cpio with busybox, Debian's kmod, the kernel's own modules
 # that the scenarios use (with their dependencies, from MODROOT's
 # lib/modules/KVER), the given out-of-tree modules under extra/, and the
-# guest scripts.
+# guest scripts, and SRIOVH_OVERLAY's tree if set.
 set -euo pipefail
 
 kver=$1 modroot=$2 out=$3
@@ -65,6 +65,8 @@ cp "$here/guest/lib.sh" "$stage/tests/"
 # sriovctl, built by run.sh; it needs only libc, copied above with kmod's.
 [ -x "${SRIOVH_SRIOVCTL:-}" ] && cp "$SRIOVH_SRIOVCTL" "$stage/tests/sriovctl"
 cp -r "$here/guest/scenarios" "$stage/tests/"
+# A tree laid over the rest: the benchmarks' peers and scripts (run.sh bench).
+[ -n "${SRIOVH_OVERLAY:-}" ] && cp -a "$SRIOVH_OVERLAY/." "$stage/"
 chmod +x "$stage/init" "$stage/tests/"*.sh 2>/dev/null || true
 
 (cd "$stage" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out"

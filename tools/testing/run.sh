@@ -4,6 +4,7 @@
 # run.sh check [TESTS...]   everything, or the named tests/groups
 # run.sh kunit              KUnit alone
 # run.sh demo               the module at work in a VM, as an admin sees it
+# run.sh bench              the benchmarks against the peers (tools/bench/)
 #
 # TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, irq, race (groups), a scenario
 # name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
@@ -93,14 +94,17 @@ if ! "$here/setup-host.sh" > "$out/setup.log" 2>&1; then
 	summary
 	exit 1
 fi
-log "test kernel (log: out/kernel.log; about 10 minutes when not cached)"
-if ! kdir=$("$here/kernel.sh" 2> "$out/kernel.log"); then
-	tail -n 20 "$out/kernel.log"
-	emit "not ok test-kernel # tools/testing/kernel.sh failed, see out/kernel.log"
-	summary
-	exit 1
+# The benchmarks run Debian's own kernel only: no test kernel for them.
+if [ "$mode" != bench ]; then
+	log "test kernel (log: out/kernel.log; about 10 minutes when not cached)"
+	if ! kdir=$("$here/kernel.sh" 2> "$out/kernel.log"); then
+		tail -n 20 "$out/kernel.log"
+		emit "not ok test-kernel # tools/testing/kernel.sh failed, see out/kernel.log"
+		summary
+		exit 1
+	fi
+	dbg_kver=$(cat "$kdir/build/include/config/kernel.release")
 fi
-dbg_kver=$(cat "$kdir/build/include/config/kernel.release")
 # Debian's kernels we claim: bookworm's 6.1 and backports' 6.12.
 k61=$(ls /lib/modules | grep '^6\.1\.' | sort -V | tail -n1)
 k612=$(ls /lib/modules | grep '^6\.12\.' | sort -V | tail -n1)
@@ -263,6 +267,43 @@ if [ "$mode" = check ]; then
 			emit "not ok $name-irq/module-build # see out/logs/build-$bname.log"
 		fi
 	done
+fi
+
+# ---- benchmarks against the peers, on Debian's 6.12 ------------------------
+# Three VMs: bind (igb, 2 vCPUs), irq (4 vCPUs in two NUMA nodes), scale
+# (four 127-VF NVMe PFs). Each guest script prints "SRIOVH bench" figures
+# and a result line per peer; report.sh turns the figures into the
+# README's table.
+if [ "$mode" = bench ]; then
+	bench_root=$out/bench/root
+	if ! "$top/tools/bench/peers.sh" "$bench_root" > "$out/logs/bench-peers.log" 2>&1; then
+		emit "not ok bench/peers # $(tail -n1 "$out/logs/bench-peers.log")"
+		summary
+		exit 1
+	fi
+	mkdir -p "$bench_root/tests/bench"
+	cp "$top"/tools/bench/guest/*.sh "$bench_root/tests/bench/"
+	rm -f "$out"/logs/bench-*.tap.log.clean
+	if build_module 6.12 "/lib/modules/$k612/build"; then
+		for b in ${SRIOVH_BENCH:-bind irq scale}; do
+			topo=
+			[ "$b" = bind ] || topo=$b
+			SRIOVH_TOPO=$topo SRIOVH_OVERLAY=$bench_root \
+				SRIOVH_SCRIPT=$top/tools/bench/guest/$b.sh SRIOVH_VM_TIMEOUT=2400 \
+				run_vm "bench-$b" "/boot/vmlinuz-$k612" "$k612" / script "" \
+				"$out/build-6.12/sriov_helper.ko"
+		done
+	else
+		emit "not ok bench/module-build # see out/logs/build-6.12.log"
+	fi
+	if "$top/tools/bench/report.sh" "$out/logs" "$k612" "$out/bench/results.md" "$top/README"; then
+		log "results: out/bench/results.md (and the README's Benchmarks section)"
+		sed 's/^/# /' "$out/bench/results.md"
+	else
+		emit "not ok bench/report # tools/bench/report.sh failed"
+	fi
+	summary
+	exit
 fi
 
 # ---- demo ------------------------------------------------------------------

@@ -8,7 +8,7 @@ set -euo pipefail
 
 PKGS="build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
 busybox-static sparse dkms rsync python3 pciutils iproute2 linux-source-6.12
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev libglib2.0-0 libnuma1 libcap-ng0 libsystemd0"
 
 # Nothing to do when everything is in place: the packages, a QEMU that has
 # the igb device (bookworm's own 7.2 has not), and Debian's 6.1 and 6.12

@@ -38,6 +38,18 @@ if [ "${SRIOVH_TOPO:-}" = iommu ]; then
 	pre=(-device intel-iommu,intremap=off)
 	append="$append intel_iommu=on"
 fi
+# SRIOVH_TOPO=scale: four 127-VF NVMe PFs (the default one made big, three
+# more behind root ports of their own) and pci=realloc, so that 508 VFs'
+# BARs fit (tools/bench/guest/scale.sh).
+if [ "${SRIOVH_TOPO:-}" = scale ]; then
+	SRIOVH_NVME_SRIOV=$nvme_big
+	append="$append pci=realloc"
+	for i in 1 2 3; do
+		extra+=(-device "pcie-root-port,id=rps$i,chassis=$((10 + i)),slot=$((10 + i))"
+			-device "nvme-subsys,id=ss$i"
+			-device "nvme,serial=sriovh$i,bus=rps$i,subsys=ss$i,$nvme_big")
+	done
+fi
 if [ "${SRIOVH_TOPO:-}" = irq ]; then
 	# One TCG thread for all four vCPUs. With a thread per vCPU on two
 	# host cores, QEMU 10 aborted during the guest's PCI enumeration

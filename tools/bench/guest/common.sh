@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the benchmark scripts (tools/bench/guest/*.sh), which run in
+# the test VM as /tests/script.sh with stdout on the results port.
+#
+# Times come from the kernel's own log clock: a marker line written to
+# /dev/kmsg is stamped in microseconds, and so are the driver messages a
+# benchmark ends on. busybox's date has no sub-second clock.
+
+. /tests/lib.sh
+
+# Results: "SRIOVH bench KEY VALUE..." lines, gathered by tools/bench/report.sh;
+# "SRIOVH ok|not ok NAME" lines, so that a peer that could not run fails
+# the benchmark run loudly.
+bench() {
+	echo "SRIOVH bench $*"
+}
+
+bench_ok() {
+	echo "SRIOVH ok $1${2:+ # $2}"
+}
+
+bench_fail() {
+	echo "SRIOVH not ok $1 # $2"
+}
+
+# Kernel log time of the marker written now, in seconds.
+BENCH_SEQ=0
+stamp() {
+	BENCH_SEQ=$((BENCH_SEQ + 1))
+	echo "sriovh-bench: stamp $BENCH_SEQ" > /dev/kmsg
+	dmesg | awk -v m="sriovh-bench: stamp $BENCH_SEQ" '
+		index($0, m) && substr($0, length($0) - length(m) + 1) == m {
+			sub(/^\[ */, ""); sub(/\].*/, ""); print; exit }'
+}
+
+# Seconds between two stamps, to the microsecond.
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f\n", b - a }'
+}
+
+# Median of the numbers on stdin.
+median() {
+	sort -n | awk '{ v[NR] = $1 }
+		END { if (NR == 0) exit 1
+		      if (NR % 2) print v[(NR + 1) / 2]
+		      else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

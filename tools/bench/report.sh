@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# report.sh LOGDIR KVER OUT.md [README]
+# Turn the "SRIOVH bench ..." lines of the benchmark VMs (LOGDIR/bench-*.tap.log.clean)
+# into a Markdown table, with the date, the guest kernel and the QEMU
+# version; with README, also replace the part of it between the lines
+# "<!-- bench:begin -->" and "<!-- bench:end -->".
+set -euo pipefail
+
+logs=$1 kver=$2 out=$3 readme=${4:-}
+qemu=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version //p')
+host_cpus=$(nproc)
+
+cat "$logs"/bench-*.tap.log.clean 2>/dev/null | sed -n 's/^SRIOVH bench //p' > "$out.raw"
+
+awk -v date="$(date -u +%Y-%m-%d)" -v kver="$kver" -v qemu="$qemu" -v cpus="$host_cpus" '
+function ratio(a, b) { return (b > 0) ? sprintf("%.2fx", a / b) : "-" }
+function ms(s) { return sprintf("%.1f ms", s * 1000) }
+function us(s) { return sprintf("%.1f us", s * 1e6) }
+$1 == "bind_median" { bindr[$2] = $3; binde[$2] = $4; bind[$2] = $5; bindn[$2] = $6 }
+$1 == "irq" { irq[$2, $3] = ($4 == "-") ? "no such control" : sprintf("%s (%s)", $4, $5); out[$2, $3] = $6 }
+$1 == "apply_median" { apply[$2] = $3 }
+$1 == "inventory" { inv[$2] = $3; walk[$2] = $4; invn[++ni] = $2 }
+$1 == "memory" { msize = $2; mslab = $3; mvfs = $4 }
+$1 == "notifier_median" { notif[$2] = $3 }
+END {
+	printf "Measured by `make bench` on %s: Debian kernel %s in QEMU %s (TCG, %d host cores). Under emulation only ratios between methods in the same VM run mean anything.\n\n", date, kver, qemu, cpus
+	print "**1. From the PF driver bind to the VFs** (igb/igbvf, 2 vCPUs; median of 6 runs, methods taking turns). From kernel log stamps: *reaction* is from the end of igb'"'"'s probe (its \"Using MSI-X interrupts\" line) to its \"7 VFs allocated\" (the enable starts); *enable* and *last VF* are from a /dev/kmsg marker written before the bind to that line and to the last igbvf probe message. The VF probes take about 2 s each here, the same for every method: igbvf waits for the PF, whose link is down.\n"
+	print "| method | reaction | vs the floor | enable | last VF probed | vs the floor |"
+	print "|---|---|---|---|---|---|"
+	split("floor udev_rule link_file sriov_helper", m, " ")
+	name["floor"] = "shell writes sriov_numvfs right after the bind (floor)"
+	name["udev_rule"] = "udev rule (the seed'"'"'s, under systemd-udevd 252)"
+	name["link_file"] = "systemd .link file, SR-IOVVirtualFunctions=7"
+	name["sriov_helper"] = "sriov_helper, pf=01:00.0,vfs=7"
+	for (i = 1; i <= 4; i++) {
+		if (m[i] in bind)
+			printf "| %s | %s | %s | %.3f s | %.2f s | %s |\n", name[m[i]], ms(bindr[m[i]]), ratio(bindr[m[i]], bindr["floor"]), binde[m[i]], bind[m[i]], ratio(bind[m[i]], bind["floor"])
+		else
+			printf "| %s | FAILED | - | FAILED | FAILED | - |\n", name[m[i]]
+	}
+	print "\n**2. VF IRQ placement**: 7 igb VFs up, 21 vectors, 4 vCPUs in 2 NUMA nodes (the PF has no node). Vectors per CPU (max - min); for c) the set is CPUs 1-2, and the count outside it follows.\n"
+	print "| method | a) after the VFs come up | b) after CPU 2 offline and back | c) CPU set 1-2 |"
+	print "|---|---|---|---|"
+	split("default irqbalance_oneshot irqbalance_daemon sriov_helper", q, " ")
+	qn["default"] = "kernel default"; qn["irqbalance_oneshot"] = "irqbalance --oneshot (1.9.2)"
+	qn["irqbalance_daemon"] = "irqbalance daemon (25 s per step)"; qn["sriov_helper"] = "sriov_helper"
+	for (i = 1; i <= 4; i++) {
+		c = ((q[i], "c") in irq) ? irq[q[i], "c"] : "FAILED"
+		if (((q[i], "c") in out) && out[q[i], "c"] != "-") c = c ", " out[q[i], "c"] " outside"
+		printf "| %s | %s | %s | %s |\n", qn[q[i]], ((q[i], "a") in irq) ? irq[q[i], "a"] : "FAILED", ((q[i], "b") in irq) ? irq[q[i], "b"] : "FAILED", c
+	}
+	print "\nirqbalance bans CPUs for every IRQ of the machine (IRQBALANCE_BANNED_CPULIST=0,3); sriov_helper'"'"'s set is per PF (irq_cpus=1-2).\n"
+	print "**3. Scale**: 4 NVMe PFs x 127 VFs (508 VFs, pci=realloc, VF autoprobe off), 2 vCPUs; medians of 3 runs.\n"
+	print "| what | sriov_helper | peer | ratio |"
+	print "|---|---|---|---|"
+	fl = ("floor" in apply) ? sprintf("%.2f s", apply["floor"]) : "FAILED"
+	split("param configfs", am, " ")
+	an["param"] = "pf= at modprobe"; an["configfs"] = "four configfs entries"
+	for (i = 1; i <= 2; i++)
+		printf "| create all 508 VFs, %s | %s | shell writing sriov_numvfs: %s | %s |\n", an[am[i]], (am[i] in apply) ? sprintf("%.2f s", apply[am[i]]) : "FAILED", fl, ((am[i] in apply) && fl != "FAILED") ? ratio(apply[am[i]], apply["floor"]) : "-"
+	for (i = 1; i <= ni; i++) {
+		n = invn[i]
+		printf "| read the inventory, %d VFs | %s (%s per VF) | sysfs walk, same facts: %s | %s |\n", n, ms(inv[n]), us(inv[n] / n), ms(walk[n]), ratio(inv[n], walk[n])
+	}
+	if (ni == 0) print "| read the inventory | FAILED | | |"
+	if (("with" in notif) && ("without" in notif))
+		printf "| bind + unbind 508 VFs of PFs it does not manage (pci-stub) | module loaded: %.2f s | not loaded: %.2f s | %s |\n", notif["with"], notif["without"], ratio(notif["with"], notif["without"])
+	else
+		print "| bind + unbind 508 VFs of PFs it does not manage (pci-stub) | FAILED | FAILED | - |"
+	if (msize != "")
+		printf "| memory | module %d KiB (/proc/modules); SUnreclaim %+d kB for %d VFs beyond the shell'"'"'s (%+.0f B per VF) | | |\n", msize / 1024, mslab, mvfs, mslab * 1024 / mvfs
+	else
+		print "| memory | FAILED | | |"
+}' "$out.raw" > "$out"
+
+if [ -n "$readme" ]; then
+	awk -v f="$out" '
+		/^<!-- bench:begin -->$/ { print; while ((getline l < f) > 0) print l; skip = 1; next }
+		/^<!-- bench:end -->$/ { skip = 0 }
+		!skip' "$readme" > "$readme.new"
+	grep -q '^<!-- bench:begin -->$' "$readme.new" || { rm -f "$readme.new"; echo "report: no bench markers in $readme" >&2; exit 1; }
+	mv "$readme.new" "$readme"
+fi
