@@ -312,6 +312,7 @@ void sriovh_apply_work(struct work_struct *work)
 	const struct sriovh_rule *rule;
 	struct sriovh_vfdrv d = {};
 	struct pci_dev *pdev;
+	bool rescan;
 
 	pdev = pci_get_domain_bus_and_slot((int)pf->addr.domain, pf->addr.bus,
 					   pf->addr.devfn);
@@ -329,12 +330,21 @@ void sriovh_apply_work(struct work_struct *work)
 	sriovh_vfdrv_prepare(&d);
 
 	/*
-	 * Trylock and come back rather than sleep on the lock: its holder may
-	 * be a probe or a removal that is waiting for something of ours, and
-	 * rescan/remove paths take pci_rescan_remove_lock before
-	 * device_lock. We do not take the rescan lock ourselves: stable
-	 * kernels moved it in and out of sriov_configure()'s callees.
+	 * VFs are added under pci_rescan_remove_lock where the kernel's own
+	 * sriov_numvfs_store() does so (compat.h): a PF plugged in and
+	 * enabled at once otherwise races pciehp's walk of its bus, which
+	 * added a half-added VF a second time ("proc_dir_entry '01/10.4'
+	 * already registered", hotplug_pf_remove_enabling on 6.12.95). It
+	 * comes before device_lock, the order of the rescan and removal
+	 * paths; no lock of ours is held while we wait for it.
+	 *
+	 * device_lock is only tried, and we come back rather than sleep on
+	 * it: its holder may be a probe or a removal waiting for something
+	 * of ours, or a sriov_numvfs writer waiting for the rescan lock.
 	 */
+	rescan = sriovh_rescan_lock_for_configure();
+	if (rescan)
+		pci_lock_rescan_remove();
 	if (!device_trylock(&pdev->dev)) {
 		mutex_lock(&sriovh_lock);
 		sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_LOCK_RETRY_MS));
@@ -343,5 +353,7 @@ void sriovh_apply_work(struct work_struct *work)
 		sriovh_apply_locked(pf, pdev);
 		device_unlock(&pdev->dev);
 	}
+	if (rescan)
+		pci_unlock_rescan_remove();
 	pci_dev_put(pdev);
 }

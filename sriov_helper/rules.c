@@ -18,7 +18,10 @@
  * sriovh_lock, and the apply worker takes it briefly while it holds
  * device_lock(PF): the only order is device_lock -> sriovh_lock. Holders
  * may take pci_bus_sem (pci_get_*) and RCU, nothing that sleeps on a
- * device.
+ * device. pci_rescan_remove_lock, where the worker takes it (apply.c),
+ * comes first of all: pci_rescan_remove_lock -> device_lock(PF) ->
+ * sriovh_lock, the order of pciehp and PCI rescan, whose probes reach our
+ * notifier.
  */
 DEFINE_MUTEX(sriovh_lock);
 LIST_HEAD(sriovh_cfs_rules);
