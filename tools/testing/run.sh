@@ -6,12 +6,14 @@
 # run.sh demo               the module at work in a VM, as an admin sees it
 # run.sh bench              the benchmarks against the peers (tools/bench/)
 #
-# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, irq, race (groups), a scenario
+# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, hotplug, irq, race (groups), a scenario
 # name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
 # Scenarios run on every kernel unless a kernel is named. The mmio group
 # boots the debug kernel twice more, with a 127-VF NVMe, without and with
 # pci=realloc (Debian's kernels reassign VF BARs by themselves). The iommu
-# group boots it with QEMU's VT-d and intel_iommu=on. The race group (only
+# group boots it with QEMU's VT-d and intel_iommu=on. The hotplug group
+# boots Debian's kernels for PF hot-unplug and plug through QEMU's monitor
+# (device_del/device_add, tools/testing/hostcmd.py). The race group (only
 # when named: make stress) boots it for the race_* scenarios. The irq
 # group boots every kernel once more with 4 CPUs in two NUMA nodes and a
 # second igb on node 1 (vm.sh SRIOVH_TOPO=irq) for the irq_* scenarios;
@@ -53,7 +55,7 @@ log() { echo "# $*"; }
 scenario_words= irq_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|tool|fuzz|kunit|mmio|iommu|irq|race|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|fuzz|kunit|mmio|iommu|hotplug|irq|race|debug|stock-6.12|stock-6.1) ;;
 	irq_*) irq_words="$irq_words $w" ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
@@ -250,6 +252,23 @@ if [ "$mode" = check ]; then
 				"$out/build-$bname/sriov_helper.ko"
 		else
 			emit "not ok $name/module-build # see out/logs/build-$bname.log"
+		fi
+	done
+	# PF hot-unplug and plug through QEMU's monitor, on Debian's kernels:
+	# the debug kernel's pciehp reports a lock order inversion of its own
+	# on every removal (reset_lock against pci_rescan_remove_lock inside
+	# pciehp_unconfigure_device, the same with sriov_helper not loaded),
+	# which fails the clean log and turns lockdep off for the rest of the
+	# boot. Hung-task panic is on here too, so a deadlock still fails.
+	for spec in "stock-6.12:$k612" "stock-6.1:$k61"; do
+		name=${spec%%:*} kv=${spec#*:}
+		{ want hotplug && kernel_named "$name"; } || continue
+		bname=${name#stock-}
+		if build_module "$bname" "/lib/modules/$kv/build"; then
+			SRIOVH_TOPO=hotplug run_vm "$name-hotplug" "/boot/vmlinuz-$kv" "$kv" / check \
+				"hotplug_pf_remove hotplug_pf_remove_enabling" "$out/build-$bname/sriov_helper.ko"
+		else
+			emit "not ok $name-hotplug/module-build # see out/logs/build-$bname.log"
 		fi
 	done
 	# IRQ placement: 4 CPUs, two NUMA nodes, a second igb on node 1.

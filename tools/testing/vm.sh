@@ -10,6 +10,7 @@ set -uo pipefail
 
 name=$1 kernel=$2 initrd=$3 mode=$4 tests=$5 outdir=$6
 shift 6
+here=$(cd "$(dirname "$0")" && pwd)
 timeout_s=${SRIOVH_VM_TIMEOUT:-1500}
 mkdir -p "$outdir"
 console=$outdir/$name.console.log
@@ -37,6 +38,12 @@ extra=() pre=() accel=tcg
 if [ "${SRIOVH_TOPO:-}" = iommu ]; then
 	pre=(-device intel-iommu,intremap=off)
 	append="$append intel_iommu=on"
+fi
+# SRIOVH_TOPO=hotplug: QEMU's q35 hot-plugs root ports through ACPI by
+# default, which the test kernel does not build (HOTPLUG_PCI_ACPI); this
+# gives the guest native PCIe hot-plug (pciehp) for device_del/device_add.
+if [ "${SRIOVH_TOPO:-}" = hotplug ]; then
+	pre=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off)
 fi
 # SRIOVH_TOPO=scale: four 127-VF NVMe PFs (the default one made big, three
 # more behind root ports of their own) and pci=realloc, so that 508 VFs'
@@ -71,21 +78,30 @@ if [ "${SRIOVH_TOPO:-}" = irq ]; then
 	       -device igb,netdev=n1,bus=rp3,mac=52:54:00:12:34:99)
 fi
 
+# The host side of hot-plug scenarios: QMP commands the guest asks for on
+# its results port (hostcmd.py; the igb PF is "pf0" on root port rp1).
+qmp=$outdir/$name.qmp
+rm -f "$qmp" "$outdir/$name.host.log"
+python3 "$here/hostcmd.py" "$qmp" "$tap" "$outdir/$name.host.log" &
+hostcmd=$!
+
 start=$(date +%s)
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-M q35 -accel "$accel" -cpu max -smp "${SRIOVH_SMP:-2}" -m "${SRIOVH_MEM:-3072}" \
-	-display none -monitor none -no-reboot \
+	-display none -monitor none -no-reboot -qmp "unix:$qmp,server=on,wait=off" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-serial "file:$console" -serial "file:$tap" \
 	"${pre[@]}" \
 	-netdev user,id=n0,restrict=on \
 	-device pcie-root-port,id=rp1,chassis=1,slot=1 \
-	-device igb,netdev=n0,bus=rp1 \
+	-device igb,netdev=n0,bus=rp1,id=pf0 \
 	-device pcie-root-port,id=rp2,chassis=2,slot=2 \
 	-device nvme-subsys,id=s0 \
 	-device "nvme,serial=sriovh0,bus=rp2,subsys=s0,${SRIOVH_NVME_SRIOV:-$nvme_small}" \
 	"${extra[@]}" "$@" </dev/null >"$outdir/$name.qemu.log" 2>&1
 rc=$?
+kill "$hostcmd" 2>/dev/null
+wait "$hostcmd" 2>/dev/null
 echo "# $name: VM ran $(( $(date +%s) - start ))s (qemu exit $rc)" >&2
 
 tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
