@@ -15,14 +15,15 @@ host_cpus=$(nproc)
 cat "$logs"/bench-*.tap.log.clean 2>/dev/null | sed -n 's/^SRIOVH bench //p' > "$out.raw"
 
 awk -v date="$(date -u +%Y-%m-%d)" -v kver="$kver" -v qemu="$qemu" -v cpus="$host_cpus" '
-function ratio(a, b) { return (b > 0) ? sprintf("%.2fx", a / b) : "-" }
+function ratio(a, b) { return (b <= 0) ? "-" : (a / b >= 0.1) ? sprintf("%.2fx", a / b) : sprintf("%.4fx", a / b) }
 function ms(s) { return sprintf("%.1f ms", s * 1000) }
 function us(s) { return sprintf("%.1f us", s * 1e6) }
 $1 == "bind_median" { bindr[$2] = $3; binde[$2] = $4; bind[$2] = $5; bindn[$2] = $6 }
 $1 == "irq" { irq[$2, $3] = ($4 == "-") ? "no such control" : sprintf("%s (%s)", $4, $5); out[$2, $3] = $6 }
 $1 == "apply_median" { apply[$2] = $3 }
 $1 == "inventory" { inv[$2] = $3; walk[$2] = $4; invn[++ni] = $2 }
-$1 == "memory" { msize = $2; mslab = $3; mvfs = $4 }
+$1 == "memory" { msize = $2; mvfs = $3 }
+$1 == "memory_round" { nmr++; msh[nmr] = $3; mmod[nmr] = $4 }
 $1 == "notifier_median" { notif[$2] = $3 }
 END {
 	printf "Measured by `make bench` on %s: Debian kernel %s in QEMU %s (TCG, %d host cores). Under emulation only ratios between methods in the same VM run mean anything.\n\n", date, kver, qemu, cpus
@@ -62,17 +63,27 @@ END {
 		printf "| create all 508 VFs, %s | %s | shell writing sriov_numvfs: %s | %s |\n", an[am[i]], (am[i] in apply) ? sprintf("%.2f s", apply[am[i]]) : "FAILED", fl, ((am[i] in apply) && fl != "FAILED") ? ratio(apply[am[i]], apply["floor"]) : "-"
 	for (i = 1; i <= ni; i++) {
 		n = invn[i]
-		printf "| read the inventory, %d VFs | %s (%s per VF) | sysfs walk, same facts: %s | %s |\n", n, ms(inv[n]), us(inv[n] / n), ms(walk[n]), ratio(inv[n], walk[n])
+		# Small reads are mostly the start of cat itself: the slope only
+		# from the smallest to the largest count.
+		slope = (i == ni && i > 1) ? sprintf(", %s per VF more than at %d", us((inv[n] - inv[invn[1]]) / (n - invn[1])), invn[1]) : ""
+		printf "| read the inventory (cat), %d VFs | %s%s | sysfs walk (busybox sh), same facts: %s | %s |\n", n, ms(inv[n]), slope, ms(walk[n]), ratio(inv[n], walk[n])
 	}
 	if (ni == 0) print "| read the inventory | FAILED | | |"
 	if (("with" in notif) && ("without" in notif))
 		printf "| bind + unbind 508 VFs of PFs it does not manage (pci-stub) | module loaded: %.2f s | not loaded: %.2f s | %s |\n", notif["with"], notif["without"], ratio(notif["with"], notif["without"])
 	else
 		print "| bind + unbind 508 VFs of PFs it does not manage (pci-stub) | FAILED | FAILED | - |"
-	if (msize != "")
-		printf "| memory | module %d KiB (/proc/modules); SUnreclaim %+d kB for %d VFs beyond the shell'"'"'s (%+.0f B per VF) | | |\n", msize / 1024, mslab, mvfs, mslab * 1024 / mvfs
-	else
+	if (msize != "" && nmr > 0) {
+		rounds = ""; dsum = 0
+		for (i = 1; i <= nmr; i++) {
+			rounds = rounds sprintf("%s%d KiB vs %d KiB", (i > 1) ? "; " : "", msh[i] / 1024, mmod[i] / 1024)
+			dsum += mmod[i] - msh[i]
+		}
+		noise = (nmr > 1) ? sprintf("; the shell'"'"'s own rounds differ by %.0f B per VF", (msh[1] > msh[2] ? msh[1] - msh[2] : msh[2] - msh[1]) / mvfs) : ""
+		printf "| memory | module %d KiB (/proc/modules) | slab growth for %d VFs, shell vs module, per round: %s | %+.0f B per VF (mean%s) |\n", msize / 1024, mvfs, rounds, dsum / nmr / mvfs, noise
+	} else {
 		print "| memory | FAILED | | |"
+	}
 }' "$out.raw" > "$out"
 
 if [ -n "$readme" ]; then

@@ -23,12 +23,15 @@ bench_fail() {
 	echo "SRIOVH not ok $1 # $2"
 }
 
-# Kernel log time of the marker written now, in seconds.
-BENCH_SEQ=0
+# Kernel log time of the marker written now, in seconds. The sequence
+# number lives in a file: stamp runs in command substitutions, whose
+# variables die with them.
 stamp() {
-	BENCH_SEQ=$((BENCH_SEQ + 1))
-	echo "sriovh-bench: stamp $BENCH_SEQ" > /dev/kmsg
-	dmesg | awk -v m="sriovh-bench: stamp $BENCH_SEQ" '
+	local n
+	n=$(($(cat /tmp/bench.seq 2>/dev/null || echo 0) + 1))
+	echo $n > /tmp/bench.seq
+	echo "sriovh-bench: stamp $n" > /dev/kmsg
+	dmesg | awk -v m="sriovh-bench: stamp $n" '
 		index($0, m) && substr($0, length($0) - length(m) + 1) == m {
 			sub(/^\[ */, ""); sub(/\].*/, ""); print; exit }'
 }
