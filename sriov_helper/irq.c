@@ -483,6 +483,11 @@ static void sriovh_irq_work(struct work_struct *work)
 		if (!READ_ONCE(sriovh_irq_stopped))
 			queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
 					   msecs_to_jiffies(SRIOVH_IRQ_RETRY_MS));
+	} else if (ret == -ENOMEM) {
+		pr_err("VF IRQ placement: out of memory; trying again in 1 s\n");
+		if (!READ_ONCE(sriovh_irq_stopped))
+			queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
+					   msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
 	} else if (ret) {
 		pr_err("VF IRQ placement failed (%d); will retry at the next event\n",
 		       ret);

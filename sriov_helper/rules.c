@@ -122,6 +122,30 @@ static struct sriovh_pf *sriovh_pf_get_locked(struct pci_dev *pdev)
 	return pf;
 }
 
+/*
+ * A PF's record could not be allocated, in the bus notifier or a configfs
+ * store, neither of which can usefully fail: what it was for is kept
+ * here, and a catch-up pass a second later queues every bound PF again,
+ * until the records can be had. Only ever seen under fault injection.
+ */
+static unsigned int sriovh_catchup_todo;
+
+static void sriovh_catchup_work(struct work_struct *work)
+{
+	struct pci_dev *pdev = NULL;
+	unsigned int todo;
+
+	mutex_lock(&sriovh_lock);
+	todo = sriovh_catchup_todo;
+	sriovh_catchup_todo = 0;
+	for_each_pci_dev(pdev)
+		if (pdev->is_physfn && READ_ONCE(pdev->dev.driver))
+			sriovh_queue_pdev_locked(pdev, todo);
+	mutex_unlock(&sriovh_lock);
+}
+
+static DECLARE_DELAYED_WORK(sriovh_catchup, sriovh_catchup_work);
+
 /**
  * sriovh_queue_pdev_locked() - queue an apply for a PF if a rule names it
  * @pdev: a device; only SR-IOV PFs are considered
@@ -147,7 +171,10 @@ void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 		return;
 	pf = sriovh_pf_get_locked(pdev);
 	if (!pf) {
-		pci_err(pdev, "sriov_helper: out of memory; VF count not applied\n");
+		pci_err(pdev, "sriov_helper: out of memory; not applied yet, trying again in 1 s\n");
+		sriovh_catchup_todo |= todo;
+		queue_delayed_work(sriovh_wq, &sriovh_catchup,
+				   msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
 		return;
 	}
 	if (todo & SRIOVH_TODO_COUNT)
@@ -241,6 +268,8 @@ void sriovh_pfs_stop(void)
 	mutex_lock(&sriovh_lock);
 	sriovh_stopping = true;
 	mutex_unlock(&sriovh_lock);
+	/* It queues nothing once stopping is set. */
+	cancel_delayed_work_sync(&sriovh_catchup);
 
 	/*
 	 * The list only grows under sriovh_lock, and not once stopping is

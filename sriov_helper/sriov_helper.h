@@ -78,6 +78,9 @@ enum sriovh_pf_state {
 #define SRIOVH_TODO_MOVE	BIT(2)	/* vf_driver changed: rebind VFs */
 #define SRIOVH_TODO_ADDED	BIT(3)	/* VFs appeared: check and set them */
 
+/* A pass that found no memory (only ever seen under fault injection). */
+#define SRIOVH_NOMEM_RETRY_MS	1000
+
 /*
  * One PF that a rule has matched, keyed by its address. The work looks the
  * device up again each time it runs, so a queued item holds no pci_dev

@@ -126,8 +126,13 @@ static void sriovh_vfcfg_apply_one(struct pci_dev *pdev, struct net_device *ndev
 	sriovh_vfcfg_result(c, 0, "applied");
 }
 
-/* Copy the rule's per-VF settings, so that rtnl is taken without ours. */
-static struct sriovh_vfcfg *sriovh_vfcfg_copy(struct pci_dev *pdev,
+/*
+ * Copy the rule's per-VF settings, so that rtnl is taken without ours.
+ * Out of memory, the pass is queued again: the settings stay what was
+ * last asked, only later.
+ */
+static struct sriovh_vfcfg *sriovh_vfcfg_copy(struct sriovh_pf *pf,
+					      struct pci_dev *pdev,
 					      unsigned int *nr)
 {
 	const struct sriovh_rule *rule;
@@ -148,10 +153,14 @@ static struct sriovh_vfcfg *sriovh_vfcfg_copy(struct pci_dev *pdev,
 				copy[n++] = *c;
 		}
 	}
+	if (n && !copy) {
+		pf->todo |= SRIOVH_TODO_VFS;
+		sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
+	}
 	mutex_unlock(&sriovh_lock);
 	*nr = copy ? n : 0;
 	if (n && !copy)
-		pci_err(pdev, "sriov_helper: out of memory; per-VF settings not applied\n");
+		pci_err(pdev, "sriov_helper: out of memory; per-VF settings not applied yet, trying again in 1 s\n");
 	return copy;
 }
 
@@ -198,7 +207,7 @@ void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev)
 	unsigned int nr, i, failed;
 	int numvfs = pci_num_vf(pdev);
 
-	copy = sriovh_vfcfg_copy(pdev, &nr);
+	copy = sriovh_vfcfg_copy(pf, pdev, &nr);
 	if (!copy)
 		return;
 
