@@ -121,7 +121,10 @@ static int sriovh_configure(struct pci_dev *pdev, struct pci_driver *drv,
 {
 	int ret = drv->sriov_configure(pdev, n);
 
-	if (ret < 0)
+	if (ret == -ENOENT && !strcmp(drv->name, "vfio-pci"))
+		pci_err(pdev, "sriov_helper: vfio-pci refused %u VFs: it creates VFs only when loaded with enable_sriov=1 (modprobe vfio-pci enable_sriov=1, or write 1 to /sys/module/vfio_pci/parameters/enable_sriov and bind the PF again)\n",
+			n);
+	else if (ret < 0)
 		pci_err(pdev, "sriov_helper: driver %s failed to set %u VFs (%d)\n",
 			drv->name, n, ret);
 	return ret;
@@ -240,9 +243,13 @@ failed:
 		}
 		mutex_unlock(&sriovh_lock);
 	}
-	sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
-		      "driver %s could not set %u VFs", drv->name,
-		      facts.requested);
+	if (ret == -ENOENT && !strcmp(drv->name, "vfio-pci"))
+		sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
+			      "vfio-pci creates VFs only with enable_sriov=1");
+	else
+		sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
+			      "driver %s could not set %u VFs", drv->name,
+			      facts.requested);
 	return false;
 }
 

@@ -42,6 +42,24 @@ static bool sriovh_vfdrv_is_vfio(const struct sriovh_vfdrv *d)
 	return d->mode == SRIOVH_VFDRV_NAMED && sriovh_is_vfio(d->name);
 }
 
+/*
+ * A PF bound to vfio-pci hands its VFs to vfio-pci itself: its own bus
+ * notifier sets their override at BUS_NOTIFY_ADD_DEVICE (6.1's replaces
+ * ours without freeing it), and a VF of a PF that a VM may own must not
+ * go to a host driver. Returns the PF's vfio driver when @d would send
+ * its VFs elsewhere, else NULL.
+ */
+static const char *sriovh_vfdrv_held(struct pci_dev *pf,
+				     const struct sriovh_vfdrv *d)
+{
+	const char *pfdrv = sriovh_driver_of(pf);
+
+	if (!sriovh_is_vfio(pfdrv) || d->mode == SRIOVH_VFDRV_AUTO ||
+	    (d->mode == SRIOVH_VFDRV_NAMED && !strcmp(d->name, pfdrv)))
+		return NULL;
+	return pfdrv;
+}
+
 /**
  * sriovh_vfdrv_add() - a VF is being added: choose its driver
  * @vf: the new VF, not yet probed
@@ -66,7 +84,8 @@ void sriovh_vfdrv_add(struct pci_dev *vf)
 	mutex_unlock(&sriovh_lock);
 
 	name = sriovh_vfdrv_override(&d);
-	if (!name)
+	/* device_lock(PF) is held: its driver stays. */
+	if (!name || sriovh_vfdrv_held(pf, &d))
 		return;
 	ret = sriovh_set_driver_override(vf, name);
 	if (ret)
@@ -98,7 +117,12 @@ void sriovh_vfdrv_prepare(const struct sriovh_vfdrv *d)
  */
 void sriovh_vfdrv_precheck(struct pci_dev *pdev, const struct sriovh_vfdrv *d)
 {
-	if (sriovh_vfdrv_is_vfio(d) && !device_iommu_mapped(&pdev->dev))
+	const char *held = sriovh_vfdrv_held(pdev, d);
+
+	if (held)
+		pci_warn(pdev, "sriov_helper: the PF is bound to %s, which keeps its VFs for itself: vf_driver=%s is not applied to them\n",
+			 held, sriovh_vf_driver_name(d));
+	else if (sriovh_vfdrv_is_vfio(d) && !device_iommu_mapped(&pdev->dev))
 		pci_warn(pdev, "sriov_helper: vf_driver=%s but no IOMMU translates this PF, so %s will refuse its VFs: enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on (Intel) or amd_iommu=on (AMD), or load vfio with enable_unsafe_noiommu_mode=1 (no isolation)\n",
 			 d->name, d->name);
 }
@@ -150,11 +174,14 @@ void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 	unsigned int total = 0, wrong = 0, busy = 0;
 	char note[SRIOVH_REASON_LEN] = "";
 	const char *want = sriovh_vfdrv_override(d);
+	const char *held = sriovh_vfdrv_held(pdev, d);
 	struct pci_dev *vf;
 	const char *cur;
 
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
 		total++;
+		if (held)
+			continue;
 		if (move) {
 			int ret = sriovh_vfdrv_move(vf, d);
 
@@ -175,7 +202,11 @@ void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 	if (busy)
 		pci_warn(pdev, "sriov_helper: %u VFs left on their vfio driver (may be in use); unbind them to apply vf_driver=%s\n",
 			 busy, sriovh_vf_driver_name(d));
-	if (!wrong) {
+	if (held && total) {
+		snprintf(note, sizeof(note),
+			 "vf_driver %s: not applied: the PF is bound to %s, which keeps its %u VFs",
+			 sriovh_vf_driver_name(d), held, total);
+	} else if (!wrong) {
 		if (report && total && d->mode == SRIOVH_VFDRV_NAMED)
 			pci_info(pdev, "sriov_helper: %u VFs bound to %s\n",
 				 total, d->name);
