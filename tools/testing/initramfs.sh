@@ -64,6 +64,7 @@ cp "$here/guest/lib.sh" "$stage/tests/"
 [ -f "$here/guest/demo.sh" ] && cp "$here/guest/demo.sh" "$stage/tests/"
 # sriovctl, built by run.sh; it needs only libc, copied above with kmod's.
 [ -x "${SRIOVH_SRIOVCTL:-}" ] && cp "$SRIOVH_SRIOVCTL" "$stage/tests/sriovctl"
+[ -x "${SRIOVH_FAILNTH:-}" ] && cp "$SRIOVH_FAILNTH" "$stage/tests/failnth"
 cp -r "$here/guest/scenarios" "$stage/tests/"
 # A tree laid over the rest: the benchmarks' peers and scripts (run.sh bench).
 [ -n "${SRIOVH_OVERLAY:-}" ] && cp -a "$SRIOVH_OVERLAY/." "$stage/"

@@ -6,14 +6,15 @@
 # run.sh demo               the module at work in a VM, as an admin sees it
 # run.sh bench              the benchmarks against the peers (tools/bench/)
 #
-# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, hotplug, irq, race (groups), a scenario
+# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, hotplug, fault, irq, race (groups), a scenario
 # name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
 # Scenarios run on every kernel unless a kernel is named. The mmio group
 # boots the debug kernel twice more, with a 127-VF NVMe, without and with
 # pci=realloc (Debian's kernels reassign VF BARs by themselves). The iommu
 # group boots it with QEMU's VT-d and intel_iommu=on. The hotplug group
 # boots Debian's kernels for PF hot-unplug and plug through QEMU's monitor
-# (device_del/device_add, tools/testing/hostcmd.py). The race group (only
+# (device_del/device_add, tools/testing/hostcmd.py). The fault group
+# boots it for the fault_* scenarios (failslab, guest/failnth.c). The race group (only
 # when named: make stress) boots it for the race_* scenarios. The irq
 # group boots every kernel once more with 4 CPUs in two NUMA nodes and a
 # second igb on node 1 (vm.sh SRIOVH_TOPO=irq) for the irq_* scenarios;
@@ -55,7 +56,7 @@ log() { echo "# $*"; }
 scenario_words= irq_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|tool|fuzz|kunit|mmio|iommu|hotplug|irq|race|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|fuzz|kunit|mmio|iommu|hotplug|fault|irq|race|debug|stock-6.12|stock-6.1) ;;
 	irq_*) irq_words="$irq_words $w" ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
@@ -64,6 +65,8 @@ irq_scenarios=$(sed -n 's/^special_scenario \(irq_[a-z0-9_]*\)$/\1/p' \
 	"$here/guest/scenarios/50-irq.sh" | tr '\n' ' ')
 race_scenarios=$(sed -n 's/^special_scenario \(race_[a-z0-9_]*\)$/\1/p' \
 	"$here/guest/scenarios/80-race.sh" | tr '\n' ' ')
+fault_scenarios=$(sed -n 's/^special_scenario \(fault_[a-z0-9_]*\)$/\1/p' \
+	"$here/guest/scenarios/90-fault.sh" | tr '\n' ' ')
 # want GROUP: run it when no words were given or the group is named.
 want() {
 	[ -z "${words// /}" ] || [[ "$words" == *" $1 "* ]]
@@ -178,6 +181,13 @@ if [ "$mode" = check ] && want tool; then
 	fi
 fi
 export SRIOVH_SRIOVCTL=$sriovctl_bin
+# The guest's fault injector (the fault_* scenarios).
+if gcc -O2 -Wall -Wextra -Werror -o "$out/failnth" "$here/guest/failnth.c" \
+	> "$out/logs/build-failnth.log" 2>&1; then
+	export SRIOVH_FAILNTH=$out/failnth
+else
+	emit "not ok failnth/build # see out/logs/build-failnth.log"
+fi
 
 # ---- the shared parser under libFuzzer (make fuzz runs it for longer) -----
 if [ "$mode" = check ] && want fuzz; then
@@ -228,7 +238,13 @@ if [ "$mode" = check ]; then
 	fi
 	if want iommu && build_module debug "$kdir/build"; then
 		SRIOVH_TOPO=iommu run_vm debug-iommu "$kdir/build/arch/x86/boot/bzImage" \
-			"$dbg_kver" "$kdir/root" check "inventory_iommu vfdrv_vfio" "$out/build-debug/sriov_helper.ko"
+			"$dbg_kver" "$kdir/root" check "inventory_iommu vfdrv_vfio vfio_second_pf" \
+			"$out/build-debug/sriov_helper.ko"
+	fi
+	# Allocation failures injected with failslab (the debug kernel only).
+	if want fault && build_module debug "$kdir/build"; then
+		run_vm debug-fault "$kdir/build/arch/x86/boot/bzImage" "$dbg_kver" "$kdir/root" \
+			check "$fault_scenarios" "$out/build-debug/sriov_helper.ko"
 	fi
 	# Races and soaks: about 10 minutes on the debug kernel, so only
 	# when named (make stress, or make check TESTS=race).

@@ -254,3 +254,45 @@ per-VF settings: 1 failed (see vfN/status)" || return
 	n=$(ls "$CFS/0000:02:00.0/vf0" | tr '\n' ' ')
 	expect_eq "$n" "mac spoofchk status trust vlan " "vf0 attributes"
 }
+
+driver_is() {
+	[ "$(basename "$(readlink "$1/driver" 2>/dev/null)")" = "$2" ]
+}
+
+# vfio-pci takes a second SR-IOV PF (the NVMe) while sriov_helper is
+# enabling the igb's 7 VFs: each PF gets what it can have, vfio-pci's
+# refusal is named, and the VFs of a PF on vfio-pci stay with vfio-pci
+# (its own notifier captures them; a VF of a PF that a VM may own must not
+# go to a host driver), whatever vf_driver says.
+special_scenario vfio_second_pf
+t_vfio_second_pf() {
+	local added
+	modprobe igb && modprobe vfio-pci && wait_for 10 test -e "$PFDIR/driver" ||
+		{ fail "modprobe failed"; return; }
+	modprobe sriov_helper "pf=01:00.0,vfs=7;02:00.0,vfs=2,vf_driver=pci-stub" ||
+		{ fail "modprobe sriov_helper failed"; return; }
+	# During the enable: its first VF is there, not yet the last
+	# (sriov_numvfs would wait for device_lock, held until the end).
+	wait_for 60 test -e "$PFDIR/virtfn0" || { fail "no igb VF appeared"; return; }
+	added=$(ls -d "$PFDIR"/virtfn* | wc -l)
+	[ "$added" -lt 7 ] || { fail "the igb enable was over before the bind"; return; }
+	echo vfio-pci > "$NVMEDIR/driver_override" && echo $NVME > /sys/bus/pci/drivers_probe ||
+		{ fail "binding $NVME to vfio-pci failed"; return; }
+	wait_for 10 driver_is "$NVMEDIR" vfio-pci || { fail "$NVME not on vfio-pci"; return; }
+	expect_vfs "$PFDIR" 7 igbvf 120 || return
+	expect_log "begin vfio_second_pf" "vfio-pci $NVME: sriov_helper: vfio-pci refused 2 VFs: it creates VFs only when loaded with enable_sriov=1 (modprobe vfio-pci enable_sriov=1, or write 1 to /sys/module/vfio_pci/parameters/enable_sriov and bind the PF again)" || return
+	grep -q "^pf $NVME .* state=failed enabled=0 err=-2 .* reason=vfio-pci creates VFs only with enable_sriov=1\$" \
+		/sys/kernel/debug/sriov_helper/inventory ||
+		{ fail "inventory: $(grep "^pf $NVME" /sys/kernel/debug/sriov_helper/inventory)"; return; }
+	numvfs_is "$NVMEDIR" 0 || { fail "NVMe numvfs $(cat "$NVMEDIR/sriov_numvfs")"; return; }
+	echo 1 > /sys/module/vfio_pci/parameters/enable_sriov || { fail "enable_sriov"; return; }
+	mark "vfio enable_sriov"
+	echo $NVME > /sys/bus/pci/drivers/vfio-pci/unbind && echo $NVME > /sys/bus/pci/drivers_probe ||
+		{ fail "rebinding $NVME failed"; return; }
+	expect_vfs "$NVMEDIR" 2 vfio-pci 60 || return
+	expect_log "vfio enable_sriov" "vfio-pci $NVME: sriov_helper: the PF is bound to vfio-pci, which keeps its VFs for itself: vf_driver=pci-stub is not applied to them" || return
+	expect_log "vfio enable_sriov" "vfio-pci $NVME: sriov_helper: vf_driver pci-stub: not applied: the PF is bound to vfio-pci, which keeps its 2 VFs" || return
+	expect_eq "$(count_log "vfio enable_sriov" "Captured SR-IOV VF")" 2 "vfio-pci captures" || return
+	vfs_bound "$PFDIR" 7 igbvf || { fail "the igb's VFs changed"; return; }
+	RESULT_NOTE="vfio-pci bound with $added of the igb's 7 VFs added"
+}
