@@ -8,18 +8,45 @@ RE=$CFS/0000:01:00.0
 # 100 load/unload cycles, each unloading while the apply it queued may
 # still be pending or running: no hang, no leak, and VFs end up either as
 # they were or as asked, never half-made.
+# The inventory is read in a loop all along: an open inventory holds the
+# module (rmmod says "in use" and is tried again), and one opened as the
+# module goes gets ENOENT or ENXIO, never a stale file.
+rmmod_in_use() {
+	local i err
+	for i in $(seq 100); do
+		err=$(rmmod sriov_helper 2>&1) && return 0
+		case "$err" in
+		*"is in use"*) IN_USE=$((IN_USE + 1)); sleep 0.05 ;;
+		*) fail "unload failed: $err"; return 1 ;;
+		esac
+	done
+	fail "still in use after 100 tries"
+}
+
 special_scenario race_rmmod_pending
 t_race_rmmod_pending() {
-	local i n
+	local i n reader
+	IN_USE=0
 	modprobe igb && wait_for 10 test -e "$PFDIR/driver" || { fail "igb did not bind"; return; }
+	: > /tmp/reading
+	(while [ -e /tmp/reading ]; do
+		cat /sys/kernel/debug/sriov_helper/inventory > /dev/null 2>> /tmp/read-errors
+	done) &
+	reader=$!
 	for i in $(seq 100); do
 		# The count changes every 25 cycles (re-creating VFs takes
 		# seconds here); every other cycle unloads with the apply's
 		# check queued or running.
 		modprobe sriov_helper pf=01:00.0,vfs=$(( (i / 25) % 2 + 2 )) ||
-			{ fail "load $i failed"; return; }
-		rmmod sriov_helper || { fail "unload $i failed"; return; }
+			{ rm -f /tmp/reading; fail "load $i failed"; return; }
+		rmmod_in_use || { rm -f /tmp/reading; return; }
 	done
+	rm -f /tmp/reading
+	wait $reader
+	if grep -v 'No such file or directory\|No such device or address' /tmp/read-errors; then
+		fail "inventory read: $(grep -v 'No such file or directory\|No such device or address' /tmp/read-errors | head -n1)"
+		return
+	fi
 	n=$(cat "$PFDIR/sriov_numvfs")
 	case $n in
 	0|2|3) ;;
@@ -29,7 +56,7 @@ t_race_rmmod_pending() {
 	# Still works afterwards.
 	modprobe sriov_helper pf=01:00.0,vfs=5 || { fail "final load failed"; return; }
 	expect_vfs "$PFDIR" 5 igbvf 60 || return
-	RESULT_NOTE="100 cycles; $n VFs after them"
+	RESULT_NOTE="100 cycles, inventory read alongside (rmmod found it open $IN_USE times); $n VFs after them"
 }
 
 # The PF driver goes away while an apply is queued, and comes back.
