@@ -164,6 +164,8 @@ void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 	rule = sriovh_rule_lookup_locked(pdev);
 	if (!rule)
 		return;
+	if (todo & SRIOVH_TODO_ADDED)
+		sriovh_vfcfg_pending_locked(rule);
 	/* New VFs need a pass only when something is set for them. */
 	if (todo == SRIOVH_TODO_ADDED &&
 	    rule->vf_driver.mode == SRIOVH_VFDRV_AUTO &&

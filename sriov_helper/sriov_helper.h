@@ -184,6 +184,7 @@ void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 			 const struct sriovh_vfdrv *d, bool move, bool report);
 
 /* vfcfg.c */
+void sriovh_vfcfg_pending_locked(const struct sriovh_rule *rule);
 void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev);
 
 /* configfs_vf.c */

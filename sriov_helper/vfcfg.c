@@ -193,6 +193,23 @@ static unsigned int sriovh_vfcfg_store(struct pci_dev *pdev,
 }
 
 /**
+ * sriovh_vfcfg_pending_locked() - the PF's VFs are new: their settings are
+ * to be set again
+ * @rule: the rule in force for the PF
+ *
+ * Re-created VFs come back with the driver's defaults: until the pass
+ * sets them again, vfN/status says pending, not applied.
+ */
+void sriovh_vfcfg_pending_locked(const struct sriovh_rule *rule)
+{
+	struct sriovh_vfcfg *c;
+
+	lockdep_assert_held(&sriovh_lock);
+	list_for_each_entry(c, &rule->vf_cfgs, node)
+		c->done = false;
+}
+
+/**
  * sriovh_vfcfg_apply() - apply the per-VF settings of a PF
  * @pf: its record
  * @pdev: the PF, device_lock held (so its VF count holds still)
