@@ -115,13 +115,19 @@ static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
 	mutex_unlock(&sriovh_lock);
 }
 
+/* vfio-pci's answer when it was loaded without enable_sriov=1. */
+static bool sriovh_vfio_sriov_off(const struct pci_driver *drv, int ret)
+{
+	return ret == -ENOENT && !strcmp(drv->name, "vfio-pci");
+}
+
 /* Called with device_lock(PF) held; returns the configure result. */
 static int sriovh_configure(struct pci_dev *pdev, struct pci_driver *drv,
 			    u16 n)
 {
 	int ret = drv->sriov_configure(pdev, n);
 
-	if (ret == -ENOENT && !strcmp(drv->name, "vfio-pci"))
+	if (sriovh_vfio_sriov_off(drv, ret))
 		pci_err(pdev, "sriov_helper: vfio-pci refused %u VFs: it creates VFs only when loaded with enable_sriov=1 (modprobe vfio-pci enable_sriov=1, or write 1 to /sys/module/vfio_pci/parameters/enable_sriov and bind the PF again)\n",
 			n);
 	else if (ret < 0)
@@ -243,7 +249,7 @@ failed:
 		}
 		mutex_unlock(&sriovh_lock);
 	}
-	if (ret == -ENOENT && !strcmp(drv->name, "vfio-pci"))
+	if (sriovh_vfio_sriov_off(drv, ret))
 		sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
 			      "vfio-pci creates VFs only with enable_sriov=1");
 	else

@@ -478,20 +478,22 @@ out:
 static void sriovh_irq_work(struct work_struct *work)
 {
 	int ret = sriovh_irq_pass();
+	unsigned int retry_ms;
 
 	if (ret == -EAGAIN) {
-		if (!READ_ONCE(sriovh_irq_stopped))
-			queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
-					   msecs_to_jiffies(SRIOVH_IRQ_RETRY_MS));
+		retry_ms = SRIOVH_IRQ_RETRY_MS;
 	} else if (ret == -ENOMEM) {
 		pr_err("VF IRQ placement: out of memory; trying again in 1 s\n");
-		if (!READ_ONCE(sriovh_irq_stopped))
-			queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
-					   msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
-	} else if (ret) {
-		pr_err("VF IRQ placement failed (%d); will retry at the next event\n",
-		       ret);
+		retry_ms = SRIOVH_NOMEM_RETRY_MS;
+	} else {
+		if (ret)
+			pr_err("VF IRQ placement failed (%d); will retry at the next event\n",
+			       ret);
+		return;
 	}
+	if (!READ_ONCE(sriovh_irq_stopped))
+		queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
+				   msecs_to_jiffies(retry_ms));
 }
 
 /* The vectors of a VF's network device come and go with it. */

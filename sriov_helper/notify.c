@@ -74,7 +74,6 @@ static struct notifier_block sriovh_bus_nb = {
 
 int sriovh_notify_init(void)
 {
-	struct pci_dev *pdev = NULL;
 	int ret;
 
 	ret = bus_register_notifier(&pci_bus_type, &sriovh_bus_nb);
@@ -87,9 +86,7 @@ int sriovh_notify_init(void)
 	 * record twice, and a queued work is only queued once.
 	 */
 	mutex_lock(&sriovh_lock);
-	for_each_pci_dev(pdev)
-		if (pdev->is_physfn && READ_ONCE(pdev->dev.driver))
-			sriovh_queue_pdev_locked(pdev, SRIOVH_TODO_COUNT);
+	sriovh_queue_bound_pfs_locked(SRIOVH_TODO_COUNT);
 	mutex_unlock(&sriovh_lock);
 	return 0;
 }

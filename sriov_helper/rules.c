@@ -132,15 +132,12 @@ static unsigned int sriovh_catchup_todo;
 
 static void sriovh_catchup_work(struct work_struct *work)
 {
-	struct pci_dev *pdev = NULL;
 	unsigned int todo;
 
 	mutex_lock(&sriovh_lock);
 	todo = sriovh_catchup_todo;
 	sriovh_catchup_todo = 0;
-	for_each_pci_dev(pdev)
-		if (pdev->is_physfn && READ_ONCE(pdev->dev.driver))
-			sriovh_queue_pdev_locked(pdev, todo);
+	sriovh_queue_bound_pfs_locked(todo);
 	mutex_unlock(&sriovh_lock);
 }
 
@@ -183,6 +180,17 @@ void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 		pf->busy_retries = 0;
 	pf->todo |= todo;
 	sriovh_pf_queue_locked(pf, 0);
+}
+
+/* Every bound PF that a rule names: the scan at load, the catch-up pass. */
+void sriovh_queue_bound_pfs_locked(unsigned int todo)
+{
+	struct pci_dev *pdev = NULL;
+
+	lockdep_assert_held(&sriovh_lock);
+	for_each_pci_dev(pdev)
+		if (pdev->is_physfn && READ_ONCE(pdev->dev.driver))
+			sriovh_queue_pdev_locked(pdev, todo);
 }
 
 /* Queue every present, bound PF that @rule names (after a configfs write). */

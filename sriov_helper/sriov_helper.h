@@ -136,6 +136,7 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 /* rules.c */
 const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev);
 void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo);
+void sriovh_queue_bound_pfs_locked(unsigned int todo);
 void sriovh_queue_rule_locked(const struct sriovh_rule *rule,
 			      unsigned int todo);
 struct sriovh_pf *sriovh_pf_find_locked(const struct sriovh_target *addr);

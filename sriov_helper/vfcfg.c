@@ -154,13 +154,12 @@ static struct sriovh_vfcfg *sriovh_vfcfg_copy(struct sriovh_pf *pf,
 		}
 	}
 	if (n && !copy) {
+		pci_err(pdev, "sriov_helper: out of memory; per-VF settings not applied yet, trying again in 1 s\n");
 		pf->todo |= SRIOVH_TODO_VFS;
 		sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
 	}
 	mutex_unlock(&sriovh_lock);
 	*nr = copy ? n : 0;
-	if (n && !copy)
-		pci_err(pdev, "sriov_helper: out of memory; per-VF settings not applied yet, trying again in 1 s\n");
 	return copy;
 }
 

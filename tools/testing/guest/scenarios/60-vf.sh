@@ -255,8 +255,9 @@ per-VF settings: 1 failed (see vfN/status)" || return
 	expect_eq "$n" "mac spoofchk status trust vlan " "vf0 attributes"
 }
 
+# drv_of: 30-inventory.sh.
 driver_is() {
-	[ "$(basename "$(readlink "$1/driver" 2>/dev/null)")" = "$2" ]
+	[ "$(drv_of "$1")" = "$2" ]
 }
 
 # vfio-pci takes a second SR-IOV PF (the NVMe) while sriov_helper is
