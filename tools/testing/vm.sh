@@ -85,6 +85,11 @@ rm -f "$qmp" "$outdir/$name.host.log"
 python3 "$here/hostcmd.py" "$qmp" "$tap" "$outdir/$name.host.log" &
 hostcmd=$!
 
+# One VM at a time on this machine, whoever starts it: a TCG guest starved
+# of its core by another one trips RCU stall and hung-task detectors.
+exec 8>"${SRIOVH_VM_LOCK:-/tmp/sriovh-vm.lock}"
+flock 8
+
 start=$(date +%s)
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-M q35 -accel "$accel" -cpu max -smp "${SRIOVH_SMP:-2}" -m "${SRIOVH_MEM:-3072}" \
@@ -100,6 +105,7 @@ timeout --foreground "$timeout_s" qemu-system-x86_64 \
 	-device "nvme,serial=sriovh0,bus=rp2,subsys=s0,${SRIOVH_NVME_SRIOV:-$nvme_small}" \
 	"${extra[@]}" "$@" </dev/null >"$outdir/$name.qemu.log" 2>&1
 rc=$?
+exec 8>&-
 kill "$hostcmd" 2>/dev/null
 wait "$hostcmd" 2>/dev/null
 echo "# $name: VM ran $(( $(date +%s) - start ))s (qemu exit $rc)" >&2
