@@ -495,30 +495,387 @@ int sriovh_parse_onoff(const char *s, size_t len, bool *on, const char **why)
 	return 0;
 }
 
+/* A VF index: decimal, no leading zeros (vf03 would be a second vf3). */
+static int sriovh_parse_vf_index(const char *s, size_t len, u16 *out)
+{
+	const char *why;
+	u16 v;
+
+	if (len == 0 || (s[0] == '0' && len > 1) ||
+	    sriovh_parse_u16(s, len, &v, &why) || v > SRIOVH_VF_INDEX_MAX)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 /**
- * sriovh_parse_vf_name() - parse a per-VF directory name, "vf3"
+ * sriovh_parse_vf_range() - parse "N" or "N-M", VF indices from 0
  * @s: text, not NUL-terminated
  * @len: its length
- * @index: the VF index (0-based, as "ip link set PF vf N" counts)
+ * @first: the first index, set only on success
+ * @last: the last index (@first for "N"), set only on success
  * @why: on failure, a static description
- *
- * No leading zeros: "vf03" would be a second name for "vf3".
  *
  * Return: 0 or -EINVAL.
  */
-int sriovh_parse_vf_name(const char *s, size_t len, u16 *index,
-			 const char **why)
+int sriovh_parse_vf_range(const char *s, size_t len, u16 *first, u16 *last,
+			  const char **why)
 {
-	u16 v;
+	const char *dash = memchr(s, '-', len);
+	u16 a, b;
 
-	if (len < 3 || s[0] != 'v' || s[1] != 'f' ||
-	    (s[2] == '0' && len > 3) ||
-	    sriovh_parse_u16(s + 2, len - 2, &v, why) || v == 0xffff) {
-		*why = "per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)";
+	if (sriovh_parse_vf_index(s, dash ? (size_t)(dash - s) : len, &a) ||
+	    (dash && sriovh_parse_vf_index(dash + 1,
+					   (size_t)(s + len - (dash + 1)),
+					   &b))) {
+		*why = "VF indices are decimal 0-65534 without leading zeros, N or N-M";
 		return -EINVAL;
 	}
-	*index = v;
+	if (!dash)
+		b = a;
+	if (b < a) {
+		*why = "VF range goes backwards";
+		return -EINVAL;
+	}
+	*first = a;
+	*last = b;
 	return 0;
+}
+
+/**
+ * sriovh_parse_vf_dirname() - parse a per-VF directory name, "vf3", "vf0-3"
+ * @s: text, not NUL-terminated
+ * @len: its length
+ * @first: the first VF index (0-based, as "ip link set PF vf N" counts)
+ * @last: the last one, @first for "vfN"
+ * @why: on failure, a static description
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_vf_dirname(const char *s, size_t len, u16 *first, u16 *last,
+			    const char **why)
+{
+	if (len < 3 || s[0] != 'v' || s[1] != 'f' ||
+	    sriovh_parse_vf_range(s + 2, len - 2, first, last, why)) {
+		*why = "per-VF entries are named vfN or vfN-M (VF indices from 0, decimal, no leading zeros)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "3" or "0-3". */
+int sriovh_format_vf_range(u16 first, u16 last, char *buf, size_t len)
+{
+	if (first == last)
+		return snprintf(buf, len, "%u", first);
+	return snprintf(buf, len, "%u-%u", first, last);
+}
+
+static const char * const sriovh_vf_key_names[SRIOVH_NR_VKEYS] = {
+	[SRIOVH_VK_MAC] = "mac",
+	[SRIOVH_VK_VLAN] = "vlan",
+	[SRIOVH_VK_QOS] = "qos",
+	[SRIOVH_VK_VLAN_PROTO] = "vlan_proto",
+	[SRIOVH_VK_SPOOFCHK] = "spoofchk",
+	[SRIOVH_VK_TRUST] = "trust",
+	[SRIOVH_VK_LINK_STATE] = "link_state",
+	[SRIOVH_VK_QUERY_RSS] = "query_rss",
+	[SRIOVH_VK_MIN_TX_RATE] = "min_tx_rate",
+	[SRIOVH_VK_MAX_TX_RATE] = "max_tx_rate",
+	[SRIOVH_VK_NODE_GUID] = "node_guid",
+	[SRIOVH_VK_PORT_GUID] = "port_guid",
+	[SRIOVH_VK_VF_DRIVER] = "vf_driver",
+};
+
+/* Return: the key that is exactly s[0..len), or -1. */
+int sriovh_vf_key_lookup(const char *s, size_t len)
+{
+	return sriovh_name_lookup(sriovh_vf_key_names, SRIOVH_NR_VKEYS, s, len);
+}
+
+const char *sriovh_vf_key_name(enum sriovh_vf_key k)
+{
+	return (size_t)k < SRIOVH_NR_VKEYS ? sriovh_vf_key_names[k] : "?";
+}
+
+static const char * const sriovh_link_state_names[] = {
+	[SRIOVH_LINK_AUTO] = "auto",
+	[SRIOVH_LINK_ENABLE] = "enable",
+	[SRIOVH_LINK_DISABLE] = "disable",
+};
+
+static const char * const sriovh_vlan_proto_names[] = {
+	[SRIOVH_PROTO_8021Q] = "802.1Q",
+	[SRIOVH_PROTO_8021AD] = "802.1ad",
+};
+
+/* ip-link(8) spells them either way round: 802.1q and 802.1AD too. */
+static int sriovh_parse_vlan_proto(const char *s, size_t len, u8 *out)
+{
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(sriovh_vlan_proto_names); i++) {
+		const char *name = sriovh_vlan_proto_names[i];
+
+		if (strlen(name) != len)
+			continue;
+		for (n = 0; n < len; n++) {
+			char a = s[n], b = name[n];
+
+			if (a >= 'A' && a <= 'Z')
+				a = (char)(a - 'A' + 'a');
+			if (b >= 'A' && b <= 'Z')
+				b = (char)(b - 'A' + 'a');
+			if (a != b)
+				break;
+		}
+		if (n == len) {
+			*out = (u8)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Decimal 0-4294967295, digits only. */
+static int sriovh_parse_u32(const char *s, size_t len, u32 *out)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 10)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned long long)(s[i] - '0');
+	}
+	if (v > SRIOVH_RATE_MAX)
+		return -EINVAL;
+	*out = (u32)v;
+	return 0;
+}
+
+/* An EUI-64 as ip-link(8) writes a GUID: eight hex octets with ':'. */
+static int sriovh_parse_guid(const char *s, size_t len, u64 *out)
+{
+	u64 g = 0;
+	u32 o;
+	size_t i;
+
+	if (len != 23)
+		return -EINVAL;
+	for (i = 0; i < 8; i++) {
+		if ((i < 7 && s[i * 3 + 2] != ':') ||
+		    sriovh_parse_hex(s + i * 3, 2, 2, &o))
+			return -EINVAL;
+		g = (g << 8) | o;
+	}
+	*out = g;
+	return 0;
+}
+
+static int sriovh_parse_vf_word(const char * const *names, size_t n,
+				const char *s, size_t len, u8 *out)
+{
+	int i = sriovh_name_lookup(names, n, s, len);
+
+	if (i < 0)
+		return -EINVAL;
+	*out = (u8)i;
+	return 0;
+}
+
+/**
+ * sriovh_parse_vf_value() - parse the value of one per-VF key
+ * @k: the key
+ * @s: text, not NUL-terminated
+ * @len: its length
+ * @v: the values; the key's field and its bit in @v->set are set only on
+ *     success
+ * @why: on failure, a static description
+ *
+ * The spellings are ip-link(8)'s. Conflicts between keys (qos without
+ * vlan, ...) are sriovh_vfvals_conflict()'s.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_vf_value(enum sriovh_vf_key k, const char *s, size_t len,
+			  struct sriovh_vfvals *v, const char **why)
+{
+	struct sriovh_vfvals t = *v;
+	bool on;
+	u16 n;
+	int ret = 0;
+
+	switch (k) {
+	case SRIOVH_VK_MAC:
+		ret = sriovh_parse_mac(s, len, t.mac, why);
+		break;
+	case SRIOVH_VK_VLAN:
+		ret = sriovh_parse_vlan(s, len, &t.vlan, why);
+		break;
+	case SRIOVH_VK_QOS:
+		if (len != 1 || sriovh_parse_u16(s, len, &n, why) ||
+		    n > SRIOVH_QOS_MAX) {
+			*why = "qos is the VLAN priority, 0-7";
+			return -EINVAL;
+		}
+		t.qos = (u8)n;
+		break;
+	case SRIOVH_VK_VLAN_PROTO:
+		if (sriovh_parse_vlan_proto(s, len, &t.vlan_proto)) {
+			*why = "vlan_proto must be 802.1Q or 802.1ad";
+			return -EINVAL;
+		}
+		break;
+	case SRIOVH_VK_SPOOFCHK:
+	case SRIOVH_VK_TRUST:
+	case SRIOVH_VK_QUERY_RSS:
+		ret = sriovh_parse_onoff(s, len, &on, why);
+		if (ret)
+			return ret;
+		if (k == SRIOVH_VK_SPOOFCHK)
+			t.spoofchk = on;
+		else if (k == SRIOVH_VK_TRUST)
+			t.trust = on;
+		else
+			t.query_rss = on;
+		break;
+	case SRIOVH_VK_LINK_STATE:
+		if (sriovh_parse_vf_word(sriovh_link_state_names,
+					 ARRAY_SIZE(sriovh_link_state_names),
+					 s, len, &t.link_state)) {
+			*why = "link_state must be auto, enable or disable";
+			return -EINVAL;
+		}
+		break;
+	case SRIOVH_VK_MIN_TX_RATE:
+	case SRIOVH_VK_MAX_TX_RATE:
+		if (sriovh_parse_u32(s, len, k == SRIOVH_VK_MIN_TX_RATE ?
+				     &t.min_tx_rate : &t.max_tx_rate)) {
+			*why = "a rate is decimal Mb/s, 0-4294967295 (0: no limit)";
+			return -EINVAL;
+		}
+		break;
+	case SRIOVH_VK_NODE_GUID:
+	case SRIOVH_VK_PORT_GUID:
+		if (sriovh_parse_guid(s, len, k == SRIOVH_VK_NODE_GUID ?
+				      &t.node_guid : &t.port_guid)) {
+			*why = "a GUID is eight hex octets, as 00:11:22:33:44:55:66:77";
+			return -EINVAL;
+		}
+		break;
+	case SRIOVH_VK_VF_DRIVER:
+		ret = sriovh_parse_vf_driver(s, len, &t.vf_driver, why);
+		break;
+	default:
+		*why = "unknown per-VF key";
+		return -EINVAL;
+	}
+	if (ret)
+		return ret;
+	t.set |= 1u << k;
+	*v = t;
+	return 0;
+}
+
+static int sriovh_format_guid(u64 g, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x:%02x:%02x",
+			(unsigned int)(g >> 56) & 0xff,
+			(unsigned int)(g >> 48) & 0xff,
+			(unsigned int)(g >> 40) & 0xff,
+			(unsigned int)(g >> 32) & 0xff,
+			(unsigned int)(g >> 24) & 0xff,
+			(unsigned int)(g >> 16) & 0xff,
+			(unsigned int)(g >> 8) & 0xff,
+			(unsigned int)g & 0xff);
+}
+
+/* The canonical text of key @k, or "" when it is not set. */
+int sriovh_format_vf_value(enum sriovh_vf_key k, const struct sriovh_vfvals *v,
+			   char *buf, size_t len)
+{
+	if (!(v->set & (1u << k)))
+		return snprintf(buf, len, "%s", "");
+	switch (k) {
+	case SRIOVH_VK_MAC:
+		return snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+				v->mac[0], v->mac[1], v->mac[2], v->mac[3],
+				v->mac[4], v->mac[5]);
+	case SRIOVH_VK_VLAN:
+		return snprintf(buf, len, "%u", v->vlan);
+	case SRIOVH_VK_QOS:
+		return snprintf(buf, len, "%u", v->qos);
+	case SRIOVH_VK_VLAN_PROTO:
+		return snprintf(buf, len, "%s",
+				sriovh_vlan_proto_names[v->vlan_proto & 1]);
+	case SRIOVH_VK_SPOOFCHK:
+		return snprintf(buf, len, "%s", v->spoofchk ? "on" : "off");
+	case SRIOVH_VK_TRUST:
+		return snprintf(buf, len, "%s", v->trust ? "on" : "off");
+	case SRIOVH_VK_QUERY_RSS:
+		return snprintf(buf, len, "%s", v->query_rss ? "on" : "off");
+	case SRIOVH_VK_LINK_STATE:
+		return snprintf(buf, len, "%s",
+				v->link_state < ARRAY_SIZE(sriovh_link_state_names) ?
+				sriovh_link_state_names[v->link_state] : "?");
+	case SRIOVH_VK_MIN_TX_RATE:
+		return snprintf(buf, len, "%u", v->min_tx_rate);
+	case SRIOVH_VK_MAX_TX_RATE:
+		return snprintf(buf, len, "%u", v->max_tx_rate);
+	case SRIOVH_VK_NODE_GUID:
+		return sriovh_format_guid(v->node_guid, buf, len);
+	case SRIOVH_VK_PORT_GUID:
+		return sriovh_format_guid(v->port_guid, buf, len);
+	case SRIOVH_VK_VF_DRIVER:
+		return snprintf(buf, len, "%s",
+				sriovh_vf_driver_name(&v->vf_driver));
+	default:
+		return snprintf(buf, len, "%s", "");
+	}
+}
+
+/**
+ * sriovh_vfvals_conflict() - what no driver could take as one request
+ * @v: the values
+ * @one_vf: they are for one VF, not a range
+ * @key: on a conflict, the key at fault
+ *
+ * qos and vlan_proto go with a VLAN (ip link: "vlan VLANID [qos N]
+ * [proto P]"); a MAC or GUID on several VFs would be a duplicate; a
+ * minimum rate above a maximum cannot be had.
+ *
+ * Return: NULL, or a static description.
+ */
+const char *sriovh_vfvals_conflict(const struct sriovh_vfvals *v, bool one_vf,
+				   enum sriovh_vf_key *key)
+{
+	bool vlan = v->set & (1u << SRIOVH_VK_VLAN);
+	enum sriovh_vf_key k;
+
+	if (!one_vf && (v->set & SRIOVH_VK_ONE_VF)) {
+		for (k = 0; !(v->set & SRIOVH_VK_ONE_VF & (1u << k)); k++)
+			;
+		*key = k;
+		return "a MAC or GUID names one VF: set it in vfN, not in a range";
+	}
+	if (!vlan && (v->set & (1u << SRIOVH_VK_QOS))) {
+		*key = SRIOVH_VK_QOS;
+		return "qos goes with a VLAN: set vlan too (0 for priority tags only)";
+	}
+	if (!vlan && (v->set & (1u << SRIOVH_VK_VLAN_PROTO))) {
+		*key = SRIOVH_VK_VLAN_PROTO;
+		return "vlan_proto goes with a VLAN: set vlan too";
+	}
+	if ((v->set & (1u << SRIOVH_VK_MIN_TX_RATE)) &&
+	    (v->set & (1u << SRIOVH_VK_MAX_TX_RATE)) && v->max_tx_rate &&
+	    v->min_tx_rate > v->max_tx_rate) {
+		*key = SRIOVH_VK_MIN_TX_RATE;
+		return "min_tx_rate is above max_tx_rate";
+	}
+	return NULL;
 }
 
 enum sriovh_key {
@@ -747,4 +1104,169 @@ int sriovh_format_entry(const struct sriovh_entry *e, char *buf, size_t len)
 			",vf_driver=" : "",
 			e->vf_driver.mode != SRIOVH_VFDRV_AUTO ?
 			sriovh_vf_driver_name(&e->vf_driver) : "");
+}
+
+/* Parse the ","-separated key=value pairs of one vf= entry. */
+static int sriovh_parse_vf_keys(const char *p, const char *end,
+				const char *entry, size_t entry_len,
+				struct sriovh_vfvals *v,
+				struct sriovh_parse_error *err)
+{
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *kend = comma ? comma : end;
+		const char *eq = memchr(p, '=', (size_t)(kend - p));
+		const char *why;
+		int key;
+
+		if (kend == p) {
+			sriovh_set_error(err, entry, entry_len, p, 0,
+					 "empty key=value");
+			return -EINVAL;
+		}
+		if (!eq) {
+			sriovh_set_error(err, entry, entry_len, p,
+					 (size_t)(kend - p),
+					 "expected key=value");
+			return -EINVAL;
+		}
+		key = sriovh_vf_key_lookup(p, (size_t)(eq - p));
+		if (key < 0) {
+			sriovh_set_error(err, entry, entry_len, p,
+					 (size_t)(eq - p),
+					 "unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver)");
+			return -EINVAL;
+		}
+		if (v->set & (1u << key)) {
+			sriovh_set_error(err, entry, entry_len, p,
+					 (size_t)(kend - p), "key given twice");
+			return -EINVAL;
+		}
+		if (sriovh_parse_vf_value((enum sriovh_vf_key)key, eq + 1,
+					  (size_t)(kend - (eq + 1)), v, &why)) {
+			sriovh_set_error(err, entry, entry_len, p,
+					 (size_t)(kend - p), why);
+			return -EINVAL;
+		}
+		p = comma ? comma + 1 : end;
+		if (comma && p == end) {
+			sriovh_set_error(err, entry, entry_len, comma, 1,
+					 "trailing comma");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * sriovh_parse_vf_next() - parse the next ';'-separated vf= entry
+ * @cursor: in: where to start; out: past the entry and its separator
+ * @spec: the entry, valid only on a return of 1
+ * @err: on failure, what and where
+ *
+ * Return: 1 when an entry was parsed, 0 at the end of the text, or a
+ * negative errno with @err filled in.
+ */
+int sriovh_parse_vf_next(const char **cursor, struct sriovh_vfspec *spec,
+			 struct sriovh_parse_error *err)
+{
+	const char *p = *cursor;
+	const char *end, *slash, *comma, *why;
+	enum sriovh_vf_key key;
+	size_t len;
+
+	if (!*p)
+		return 0;
+	end = strchr(p, ';');
+	if (!end)
+		end = p + strlen(p);
+	len = (size_t)(end - p);
+	if (len == 0) {
+		sriovh_set_error(err, p, 0, p, 0, "empty entry");
+		return -EINVAL;
+	}
+	comma = memchr(p, ',', len);
+	if (!comma) {
+		sriovh_set_error(err, p, len, p, len,
+				 "missing ,key=value: an entry sets something");
+		return -EINVAL;
+	}
+	slash = memchr(p, '/', (size_t)(comma - p));
+	if (!slash) {
+		sriovh_set_error(err, p, len, p, (size_t)(comma - p),
+				 "expected PF/N or PF/N-M (VF indices from 0)");
+		return -EINVAL;
+	}
+	memset(spec, 0, sizeof(*spec));
+	if (sriovh_parse_target(p, (size_t)(slash - p), &spec->pf, &why)) {
+		sriovh_set_error(err, p, len, p, (size_t)(slash - p), why);
+		return -EINVAL;
+	}
+	if (spec->pf.kind != SRIOVH_TARGET_ADDR) {
+		sriovh_set_error(err, p, len, p, (size_t)(slash - p),
+				 "per-VF settings need a PF address ([DOMAIN:]BB:DD.F), not vendor:device");
+		return -EINVAL;
+	}
+	if (sriovh_parse_vf_range(slash + 1, (size_t)(comma - (slash + 1)),
+				  &spec->first, &spec->last, &why)) {
+		sriovh_set_error(err, p, len, slash + 1,
+				 (size_t)(comma - (slash + 1)), why);
+		return -EINVAL;
+	}
+	if (comma + 1 == end) {
+		sriovh_set_error(err, p, len, comma, 1, "trailing comma");
+		return -EINVAL;
+	}
+	if (sriovh_parse_vf_keys(comma + 1, end, p, len, &spec->v, err))
+		return -EINVAL;
+	why = sriovh_vfvals_conflict(&spec->v, spec->first == spec->last, &key);
+	if (why) {
+		sriovh_set_error(err, p, len, p, len, why);
+		return -EINVAL;
+	}
+	*cursor = *end ? end + 1 : end;
+	if (*end && !**cursor) {
+		sriovh_set_error(err, end, 1, end, 1, "trailing ';'");
+		return -EINVAL;
+	}
+	return 1;
+}
+
+/**
+ * sriovh_format_vfspec() - a vf= entry, canonical
+ * @spec: the entry
+ * @buf: where to write
+ * @len: its size
+ *
+ * The PF's full address, the range, then every key that is set, in the
+ * order of enum sriovh_vf_key.
+ *
+ * Return: the length of the whole text, as snprintf() counts it.
+ */
+int sriovh_format_vfspec(const struct sriovh_vfspec *spec, char *buf,
+			 size_t len)
+{
+	char name[SRIOVH_TARGET_STRLEN], val[SRIOVH_VF_VALUE_STRLEN];
+	char range[16];
+	size_t n;
+	int k, w;
+
+	sriovh_format_target(&spec->pf, name, sizeof(name));
+	sriovh_format_vf_range(spec->first, spec->last, range, sizeof(range));
+	w = snprintf(buf, len, "%s/%s", name, range);
+	if (w < 0)
+		return w;
+	n = (size_t)w;
+	for (k = 0; k < SRIOVH_NR_VKEYS; k++) {
+		if (!(spec->v.set & (1u << k)))
+			continue;
+		sriovh_format_vf_value((enum sriovh_vf_key)k, &spec->v, val,
+				       sizeof(val));
+		w = snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0,
+			     ",%s=%s", sriovh_vf_key_names[k], val);
+		if (w < 0)
+			return w;
+		n += (size_t)w;
+	}
+	return (int)n;
 }

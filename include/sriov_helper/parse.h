@@ -17,6 +17,22 @@
  * A CPU list holds commas of its own: the irq_cpus value runs on over every
  * following ","-separated item that has no "=", so
  * "01:00.0,vfs=7,irq_cpus=0-1,4,irq=spread" means CPUs 0, 1 and 4.
+ *
+ * Per-VF settings, the vf= parameter (a vfN or vfN-M configfs directory
+ * holds the same keys, one attribute each):
+ *
+ *   value   := vfentry { ";" vfentry }
+ *   vfentry := address "/" vfs "," vkey "=" val { "," vkey "=" val }
+ *   vfs     := N | N "-" M        (VF indices from 0, as "ip link set PF
+ *                                  vf N" counts; decimal, no leading zeros)
+ *   vkey    := mac | vlan | qos | vlan_proto | spoofchk | trust |
+ *              link_state | query_rss | min_tx_rate | max_tx_rate |
+ *              node_guid | port_guid | vf_driver
+ *
+ * with the values ip-link(8) takes: mac and the GUIDs as hex octets with
+ * ':', vlan 0-4094, qos 0-7 and vlan_proto 802.1Q|802.1ad only with vlan,
+ * on|off, link_state auto|enable|disable, rates in Mb/s (0: no limit).
+ * mac and the GUIDs name one VF: a range may not set them.
  */
 #ifndef _SRIOV_HELPER_PARSE_H
 #define _SRIOV_HELPER_PARSE_H
@@ -130,8 +146,95 @@ bool sriovh_vfdrv_equal(const struct sriovh_vfdrv *a,
 int sriovh_parse_mac(const char *s, size_t len, u8 mac[6], const char **why);
 int sriovh_parse_vlan(const char *s, size_t len, u16 *vlan, const char **why);
 int sriovh_parse_onoff(const char *s, size_t len, bool *on, const char **why);
-int sriovh_parse_vf_name(const char *s, size_t len, u16 *index,
-			 const char **why);
+
+/* The keys of a set of VFs, in their canonical order. */
+enum sriovh_vf_key {
+	SRIOVH_VK_MAC,
+	SRIOVH_VK_VLAN,
+	SRIOVH_VK_QOS,
+	SRIOVH_VK_VLAN_PROTO,
+	SRIOVH_VK_SPOOFCHK,
+	SRIOVH_VK_TRUST,
+	SRIOVH_VK_LINK_STATE,
+	SRIOVH_VK_QUERY_RSS,
+	SRIOVH_VK_MIN_TX_RATE,
+	SRIOVH_VK_MAX_TX_RATE,
+	SRIOVH_VK_NODE_GUID,
+	SRIOVH_VK_PORT_GUID,
+	SRIOVH_VK_VF_DRIVER,
+	SRIOVH_NR_VKEYS,
+};
+
+/* The keys that name one VF: a MAC or a GUID on several would be doubled. */
+#define SRIOVH_VK_ONE_VF	((1u << SRIOVH_VK_MAC) | \
+				 (1u << SRIOVH_VK_NODE_GUID) | \
+				 (1u << SRIOVH_VK_PORT_GUID))
+
+enum sriovh_vlan_proto {
+	SRIOVH_PROTO_8021Q,
+	SRIOVH_PROTO_8021AD,
+};
+
+/* The values of IFLA_VF_LINK_STATE_AUTO, _ENABLE and _DISABLE. */
+enum sriovh_link_state {
+	SRIOVH_LINK_AUTO,
+	SRIOVH_LINK_ENABLE,
+	SRIOVH_LINK_DISABLE,
+};
+
+/* Largest rate in Mb/s: IFLA_VF_RATE carries u32. */
+#define SRIOVH_RATE_MAX		0xffffffffu
+#define SRIOVH_QOS_MAX		7
+#define SRIOVH_VF_INDEX_MAX	65534
+
+/* What is asked of some VFs; @set has bit k for each key k given. */
+struct sriovh_vfvals {
+	u32 set;
+	u8 mac[6];
+	u16 vlan;
+	u8 qos;
+	u8 vlan_proto;		/* enum sriovh_vlan_proto */
+	u8 link_state;		/* enum sriovh_link_state */
+	bool spoofchk;
+	bool trust;
+	bool query_rss;
+	u32 min_tx_rate;	/* Mb/s */
+	u32 max_tx_rate;
+	u64 node_guid;
+	u64 port_guid;
+	struct sriovh_vfdrv vf_driver;
+};
+
+/* One vf= entry: VFs first..last of the PF at an address. */
+struct sriovh_vfspec {
+	struct sriovh_target pf;
+	u16 first;
+	u16 last;
+	struct sriovh_vfvals v;
+};
+
+/* Room for "ffffffff:ff:1f.7/65533-65534". */
+#define SRIOVH_VFSPEC_NAME_STRLEN	(SRIOVH_TARGET_STRLEN + 12)
+/* Longest canonical value: a GUID, or "vfio-pci"-like 31-char names. */
+#define SRIOVH_VF_VALUE_STRLEN		32
+
+int sriovh_vf_key_lookup(const char *s, size_t len);
+const char *sriovh_vf_key_name(enum sriovh_vf_key k);
+int sriovh_parse_vf_value(enum sriovh_vf_key k, const char *s, size_t len,
+			  struct sriovh_vfvals *v, const char **why);
+int sriovh_format_vf_value(enum sriovh_vf_key k, const struct sriovh_vfvals *v,
+			   char *buf, size_t len);
+const char *sriovh_vfvals_conflict(const struct sriovh_vfvals *v, bool one_vf,
+				   enum sriovh_vf_key *key);
+int sriovh_parse_vf_range(const char *s, size_t len, u16 *first, u16 *last,
+			  const char **why);
+int sriovh_parse_vf_dirname(const char *s, size_t len, u16 *first, u16 *last,
+			    const char **why);
+int sriovh_format_vf_range(u16 first, u16 last, char *buf, size_t len);
+int sriovh_parse_vf_next(const char **cursor, struct sriovh_vfspec *spec,
+			 struct sriovh_parse_error *err);
+int sriovh_format_vfspec(const struct sriovh_vfspec *spec, char *buf,
+			 size_t len);
 bool sriovh_target_equal(const struct sriovh_target *a,
 			 const struct sriovh_target *b);
 int sriovh_format_target(const struct sriovh_target *t, char *buf, size_t len);
