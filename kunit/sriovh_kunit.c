@@ -321,7 +321,7 @@ struct sriovh_decide_case {
 
 #define F(cur, req, tot, asg, cfg) \
 	{ .current_vfs = cur, .requested = req, .total = tot, \
-	  .assigned = asg, .can_configure = cfg }
+	  .in_use = asg, .can_configure = cfg }
 
 static const struct sriovh_decide_case sriovh_decide_cases[] = {
 	{ "enable from 0", F(0, 7, 7, 0, true), SRIOVH_ACT_ENABLE },
@@ -336,9 +336,9 @@ static const struct sriovh_decide_case sriovh_decide_cases[] = {
 	{ "exactly total", F(0, 7, 7, 0, true), SRIOVH_ACT_ENABLE },
 	{ "no sriov_configure", F(0, 7, 7, 0, false), SRIOVH_ACT_ERR_NO_CONFIGURE },
 	{ "no sriov_configure, nothing to do", F(7, 7, 7, 0, false), SRIOVH_ACT_NONE },
-	{ "assigned: no reset", F(7, 3, 7, 2, true), SRIOVH_ACT_ERR_ASSIGNED },
-	{ "assigned: no disable", F(7, 0, 7, 1, true), SRIOVH_ACT_ERR_ASSIGNED },
-	{ "assigned: same count is fine", F(7, 7, 7, 7, true), SRIOVH_ACT_NONE },
+	{ "in use: no reset", F(7, 3, 7, 2, true), SRIOVH_ACT_ERR_IN_USE },
+	{ "in use: no disable", F(7, 0, 7, 1, true), SRIOVH_ACT_ERR_IN_USE },
+	{ "in use: same count is fine", F(7, 7, 7, 7, true), SRIOVH_ACT_NONE },
 	{ "max u16", F(0, 65535, 65535, 0, true), SRIOVH_ACT_ENABLE },
 };
 

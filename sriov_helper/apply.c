@@ -1,8 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Applying a VF count, the way sriov_numvfs_store() does, from our own
- * workqueue: never from the notifier that saw the bind (creating VFs
- * re-enters the PCI notifier chain and the caller holds device_lock).
+ * Applying a VF count, the way an admin writing sriov_numvfs would, from
+ * our own workqueue: never from the notifier that saw the bind (creating
+ * VFs re-enters the PCI notifier chain and the caller holds device_lock).
+ *
+ * Lock order (lockdep checks what it can see; device_lock is a novalidate
+ * class, so the order is also kept by construction):
+ *
+ *   device_lock(PF) -> device_lock(VF) -> sriovh_lock
+ *   device_lock(PF) -> rtnl_lock -> sriovh_lock         (vfcfg.c)
+ *   msi_lock_descs(VF) -> the IRQ descriptor's lock      (irq.c)
+ *
+ * The work blocks on device_lock(PF): every holder (a probe, an unbind,
+ * the kernel's sriov_numvfs writer) finishes without waiting for us, since
+ * nothing of ours that they meet (the bus notifier) takes more than
+ * sriovh_lock, and sriovh_lock is never held across anything that sleeps
+ * on a device. It takes no other PCI core lock: the count itself is
+ * written through the kernel's own writer (numvfs.c), with device_lock
+ * released, so pci_rescan_remove_lock is held exactly as long as that
+ * writer holds it, and never across the diagnosis, a reprobe, RTNL or
+ * the per-VF calls.
  */
 #include <linux/device.h>
 #include <linux/jiffies.h>
@@ -12,8 +29,6 @@
 
 #include "sriov_helper.h"
 
-/* device_lock() is busy while a probe or a sysfs writer runs: come back. */
-#define SRIOVH_LOCK_RETRY_MS	20
 /* A driver may answer -EBUSY while it settles (e.g. link reset): retry. */
 #define SRIOVH_BUSY_RETRY_MS	200
 #define SRIOVH_BUSY_RETRIES	5
@@ -22,8 +37,14 @@ struct workqueue_struct *sriovh_wq;
 
 int sriovh_wq_init(void)
 {
-	/* Ordered: one PF at a time, as an admin typing would. */
-	sriovh_wq = alloc_ordered_workqueue("sriov_helper", 0);
+	/*
+	 * Not ordered: one PF's apply may take seconds (a driver's
+	 * sriov_configure, a device_lock held by a probe) and must not hold
+	 * up the others. A work item never runs twice at once (workqueue.c
+	 * keeps an item on the worker already running it), so one PF's
+	 * applies stay in order.
+	 */
+	sriovh_wq = alloc_workqueue("sriov_helper", WQ_UNBOUND, 0);
 	return sriovh_wq ? 0 : -ENOMEM;
 }
 
@@ -32,6 +53,11 @@ void sriovh_wq_exit(void)
 	destroy_workqueue(sriovh_wq);
 }
 
+/*
+ * Queue @pf's apply in @delay jiffies. A request for now shortens a
+ * pending retry (mod_delayed_work); a retry never postpones a request
+ * that is already queued sooner (queue_delayed_work leaves it).
+ */
 void sriovh_pf_queue_locked(struct sriovh_pf *pf, unsigned long delay)
 {
 	lockdep_assert_held(&sriovh_lock);
@@ -41,7 +67,10 @@ void sriovh_pf_queue_locked(struct sriovh_pf *pf, unsigned long delay)
 		pf->state = SRIOVH_PF_PENDING;
 		pf->reason[0] = '\0';
 	}
-	queue_delayed_work(sriovh_wq, &pf->work, delay);
+	if (delay)
+		queue_delayed_work(sriovh_wq, &pf->work, delay);
+	else
+		mod_delayed_work(sriovh_wq, &pf->work, 0);
 }
 
 static int sriovh_pf_count_status_locked(const struct sriovh_pf *pf, char *buf,
@@ -88,18 +117,6 @@ static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
 			  int enabled, int err, const char *fmt, ...)
 	__printf(5, 6);
 
-/* @why: set when fewer VFs than asked were enabled on purpose (clamp). */
-static void sriovh_record_applied(struct sriovh_pf *pf, int enabled,
-				  const char *why)
-{
-	mutex_lock(&sriovh_lock);
-	pf->state = SRIOVH_PF_APPLIED;
-	pf->enabled = enabled;
-	pf->err = 0;
-	strscpy(pf->reason, why ? why : "", sizeof(pf->reason));
-	mutex_unlock(&sriovh_lock);
-}
-
 static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
 			  int enabled, int err, const char *fmt, ...)
 {
@@ -115,126 +132,161 @@ static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
 	mutex_unlock(&sriovh_lock);
 }
 
-/* vfio-pci's answer when it was loaded without enable_sriov=1. */
-static bool sriovh_vfio_sriov_off(const struct pci_driver *drv, int ret)
-{
-	return ret == -ENOENT && !strcmp(drv->name, "vfio-pci");
-}
-
-/* Called with device_lock(PF) held; returns the configure result. */
-static int sriovh_configure(struct pci_dev *pdev, struct pci_driver *drv,
-			    u16 n)
-{
-	int ret = drv->sriov_configure(pdev, n);
-
-	if (sriovh_vfio_sriov_off(drv, ret))
-		pci_err(pdev, "sriov_helper: vfio-pci refused %u VFs: it creates VFs only when loaded with enable_sriov=1 (modprobe vfio-pci enable_sriov=1, or write 1 to /sys/module/vfio_pci/parameters/enable_sriov and bind the PF again)\n",
-			n);
-	else if (ret < 0)
-		pci_err(pdev, "sriov_helper: driver %s failed to set %u VFs (%d)\n",
-			drv->name, n, ret);
-	return ret;
-}
-
 /*
  * What the rule asked, copied under sriovh_lock: the work runs without it
  * while it calls into the PF driver.
  */
 struct sriovh_ask {
+	unsigned int todo;
 	u16 vfs;
 	enum sriovh_busrange_policy policy;
 	enum sriovh_source source;
-	struct sriovh_vfdrv vf_driver;
+};
+
+/* What the locked steps found, for the writes that follow unlocked. */
+struct sriovh_plan {
+	u16 from;		/* VFs before */
+	u16 n;			/* the count to write after any 0 */
+	bool reset;		/* write 0 first */
+	enum sriovh_cause cause;
+	char why[SRIOVH_REASON_LEN];	/* clamped on purpose: the reason */
+	char drv[32];		/* the PF's driver, for messages */
 };
 
 /*
- * Set the VF count. Return: true when the PF has the VFs it should have
- * (or as many as fit), so that their driver and settings come next.
+ * A count change that removes VFs must not meet one that its user would
+ * have to let go of first. Called with device_lock(PF) held: its VF list
+ * holds still. Return: how many VFs are in use; @why says the first.
  */
-static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
-			       struct pci_driver *drv,
-			       const struct sriovh_ask *ask)
+static u16 sriovh_vfs_in_use(struct pci_dev *pdev, char *why, size_t len)
 {
-	enum sriovh_busrange_policy policy = ask->policy;
-	enum sriovh_source source = ask->source;
-	struct sriovh_pf_facts facts = {};
-	struct sriovh_diag diag;
-	int ret;
+	struct pci_dev *vf;
+	char one[SRIOVH_REASON_LEN];
+	u16 n = 0;
 
+	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
+		device_lock(&vf->dev);
+		if (sriovh_vf_in_use(vf, one, sizeof(one)) && !n++)
+			strscpy(why, one, len);
+		device_unlock(&vf->dev);
+	}
+	return n;
+}
+
+enum sriovh_step {
+	SRIOVH_STEP_STOP,	/* nothing more to do for the count */
+	SRIOVH_STEP_DONE,	/* the count is what was asked: settle VFs */
+	SRIOVH_STEP_WRITE,	/* write plan->n (after 0 if plan->reset) */
+};
+
+/* Called with device_lock(PF) held: what it takes to reach ask->vfs. */
+static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
+					    struct pci_dev *pdev,
+					    const struct sriovh_ask *ask,
+					    struct sriovh_plan *plan)
+{
+	struct pci_driver *drv = to_pci_driver(pdev->dev.driver);
+	struct sriovh_pf_facts facts = {};
+	char why[SRIOVH_REASON_LEN] = "";
+
+	if (!drv) {
+		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "no driver bound");
+		return SRIOVH_STEP_STOP;
+	}
+	if (!pdev->is_physfn) {
+		pci_err(pdev, "sriov_helper: not an SR-IOV physical function; ignoring\n");
+		sriovh_record(pf, SRIOVH_PF_FAILED, 0, -ENODEV,
+			      "not an SR-IOV physical function");
+		return SRIOVH_STEP_STOP;
+	}
+	strscpy(plan->drv, drv->name, sizeof(plan->drv));
 	facts.requested = ask->vfs;
 	facts.current_vfs = (u16)pci_num_vf(pdev);
 	facts.total = (u16)pci_sriov_get_totalvfs(pdev);
-	facts.assigned = (u16)pci_vfs_assigned(pdev);
 	facts.can_configure = drv->sriov_configure;
+	if (facts.current_vfs && facts.requested != facts.current_vfs &&
+	    facts.can_configure)
+		facts.in_use = sriovh_vfs_in_use(pdev, why, sizeof(why));
+	plan->from = facts.current_vfs;
+	plan->n = facts.requested;
 
 	switch (sriovh_decide(&facts)) {
 	case SRIOVH_ACT_NONE:
-		sriovh_record_applied(pf, facts.current_vfs, NULL);
-		return true;
+		sriovh_record(pf, SRIOVH_PF_APPLIED, facts.current_vfs, 0, "%s",
+			      "");
+		return SRIOVH_STEP_DONE;
 	case SRIOVH_ACT_ERR_RANGE:
 		pci_err(pdev, "sriov_helper: cannot enable %u VFs: sriov_totalvfs is %u (%s)\n",
-			facts.requested, facts.total, sriovh_source_name(source));
+			facts.requested, facts.total,
+			sriovh_source_name(ask->source));
 		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -ERANGE,
 			      "%u VFs requested, sriov_totalvfs is %u",
 			      facts.requested, facts.total);
-		return false;
+		return SRIOVH_STEP_STOP;
 	case SRIOVH_ACT_ERR_NO_CONFIGURE:
 		pci_err(pdev, "sriov_helper: driver %s has no sriov_configure; cannot set %u VFs (bind the device's own driver or pci-pf-stub)\n",
 			drv->name, facts.requested);
 		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -ENOENT,
 			      "driver %s has no sriov_configure", drv->name);
-		return false;
-	case SRIOVH_ACT_ERR_ASSIGNED:
-		pci_err(pdev, "sriov_helper: %u of %u VFs are assigned to guests; not changing the count to %u\n",
-			facts.assigned, facts.current_vfs, facts.requested);
+		return SRIOVH_STEP_STOP;
+	case SRIOVH_ACT_ERR_IN_USE:
+		pci_err(pdev, "sriov_helper: %s: not destroying it (%u of %u VFs in use; the count stays %u)\n",
+			why, facts.in_use, facts.current_vfs,
+			facts.current_vfs);
 		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -EBUSY,
-			      "%u VFs assigned to guests", facts.assigned);
-		return false;
+			      "%s", why);
+		return SRIOVH_STEP_STOP;
 	case SRIOVH_ACT_RESET_ENABLE:
 	case SRIOVH_ACT_DISABLE:
 		/* VFs cannot be resized: the spec's NumVFs changes at 0 only. */
-		ret = sriovh_configure(pdev, drv, 0);
-		if (ret < 0)
-			goto failed;
-		if (!facts.requested) {
-			pci_info(pdev, "sriov_helper: VFs disabled (%s)\n",
-				 sriovh_source_name(source));
-			sriovh_record_applied(pf, 0, NULL);
-			return true;
-		}
-		pci_info(pdev, "sriov_helper: %u VFs disabled before enabling %u\n",
-			 facts.current_vfs, facts.requested);
-		fallthrough;
+		plan->reset = true;
+		return SRIOVH_STEP_WRITE;
 	case SRIOVH_ACT_ENABLE:
-		/* Name the cause before the PCI core answers ENOMEM to both. */
-		sriovh_diagnose(pdev, facts.requested, policy, &diag);
-		mutex_lock(&sriovh_lock);
-		pf->diagnosed = true;
-		pf->fit = diag.fit;
-		pf->cause = diag.cause;
-		mutex_unlock(&sriovh_lock);
-		if (!diag.apply) {
-			sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev),
-				      diag.err, "%s", diag.reason);
-			return false;
-		}
-		sriovh_vfdrv_precheck(pdev, &ask->vf_driver);
-		ret = sriovh_configure(pdev, drv, diag.apply);
-		if (ret < 0)
-			goto failed;
 		break;
 	}
+	return SRIOVH_STEP_WRITE;
+}
 
-	if (ret < diag.apply)
-		pci_warn(pdev, "sriov_helper: %u VFs requested; only %d enabled\n",
-			 diag.apply, ret);
-	else
-		pci_info(pdev, "sriov_helper: %d VFs enabled (driver %s, %s)\n",
-			 ret, drv->name, sriovh_source_name(source));
-	sriovh_record_applied(pf, ret, diag.cause ? diag.reason : NULL);
+/*
+ * Called with device_lock(PF) held and no VFs: name the cause before the
+ * PCI core answers ENOMEM to both, and say what will keep VFs from their
+ * driver. Return: false when nothing is to be enabled.
+ */
+static bool sriovh_count_fit(struct sriovh_pf *pf, struct pci_dev *pdev,
+			     const struct sriovh_ask *ask,
+			     struct sriovh_plan *plan)
+{
+	struct sriovh_diag diag;
+
+	sriovh_diagnose(pdev, ask->vfs, ask->policy, &diag);
+	mutex_lock(&sriovh_lock);
+	pf->diagnosed = true;
+	pf->fit = diag.fit;
+	pf->cause = diag.cause;
+	mutex_unlock(&sriovh_lock);
+	if (!diag.apply) {
+		sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), diag.err,
+			      "%s", diag.reason);
+		return false;
+	}
+	plan->n = diag.apply;
+	plan->cause = diag.cause;
+	if (diag.cause)
+		strscpy(plan->why, diag.reason, sizeof(plan->why));
+	sriovh_vfdrv_precheck(pdev);
 	return true;
+}
 
-failed:
+/* vfio-pci's answer when it was loaded without enable_sriov=1. */
+static bool sriovh_vfio_sriov_off(const struct sriovh_plan *plan, int ret)
+{
+	return ret == -ENOENT && !strcmp(plan->drv, "vfio-pci");
+}
+
+/* A refused write: come back for a busy driver, else say what it said. */
+static void sriovh_write_failed(struct sriovh_pf *pf, struct pci_dev *pdev,
+				const struct sriovh_plan *plan, u16 n, int ret)
+{
 	if (ret == -EBUSY) {
 		mutex_lock(&sriovh_lock);
 		if (pf->busy_retries < SRIOVH_BUSY_RETRIES) {
@@ -242,90 +294,123 @@ failed:
 			pf->todo |= SRIOVH_TODO_COUNT;
 			sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_BUSY_RETRY_MS));
 			snprintf(pf->reason, sizeof(pf->reason),
-				 "driver %s busy, retry %u", drv->name,
+				 "driver %s busy, retry %u", plan->drv,
 				 pf->busy_retries);
 			mutex_unlock(&sriovh_lock);
-			return false;
+			return;
 		}
 		mutex_unlock(&sriovh_lock);
 	}
-	if (sriovh_vfio_sriov_off(drv, ret))
+	if (sriovh_vfio_sriov_off(plan, ret)) {
+		pci_err(pdev, "sriov_helper: vfio-pci refused %u VFs: it creates VFs only when loaded with enable_sriov=1 (modprobe vfio-pci enable_sriov=1, or write 1 to /sys/module/vfio_pci/parameters/enable_sriov and bind the PF again)\n",
+			n);
 		sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
 			      "vfio-pci creates VFs only with enable_sriov=1");
-	else
-		sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
-			      "driver %s could not set %u VFs", drv->name,
-			      facts.requested);
-	return false;
+		return;
+	}
+	pci_err(pdev, "sriov_helper: driver %s failed to set %u VFs (%d)\n",
+		plan->drv, n, ret);
+	sriovh_record(pf, SRIOVH_PF_FAILED, pci_num_vf(pdev), ret,
+		      "driver %s could not set %u VFs", plan->drv, n);
 }
 
-static void sriovh_apply_locked(struct sriovh_pf *pf, struct pci_dev *pdev)
+/*
+ * Set the VF count. Return: true when the PF has the VFs it should have
+ * (or as many as fit), so that their driver and settings come next.
+ */
+static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
+			       const struct sriovh_ask *ask)
+{
+	struct sriovh_plan plan = {};
+	enum sriovh_step step;
+	bool fits;
+	int ret, got;
+
+	device_lock(&pdev->dev);
+	step = sriovh_count_decide(pf, pdev, ask, &plan);
+	device_unlock(&pdev->dev);
+	if (step != SRIOVH_STEP_WRITE)
+		return step == SRIOVH_STEP_DONE;
+
+	if (plan.reset) {
+		ret = sriovh_numvfs_write(pdev, 0);
+		if (ret) {
+			sriovh_write_failed(pf, pdev, &plan, 0, ret);
+			return false;
+		}
+		if (!ask->vfs) {
+			pci_info(pdev, "sriov_helper: VFs disabled (%s)\n",
+				 sriovh_source_name(ask->source));
+			sriovh_record(pf, SRIOVH_PF_APPLIED, 0, 0, "%s", "");
+			return true;
+		}
+		pci_info(pdev, "sriov_helper: %u VFs disabled before enabling %u\n",
+			 plan.from, ask->vfs);
+	}
+
+	device_lock(&pdev->dev);
+	if (pci_num_vf(pdev)) {
+		/* Someone enabled VFs since we looked: start over. */
+		device_unlock(&pdev->dev);
+		mutex_lock(&sriovh_lock);
+		pf->todo |= SRIOVH_TODO_COUNT;
+		sriovh_pf_queue_locked(pf, 0);
+		mutex_unlock(&sriovh_lock);
+		return false;
+	}
+	fits = pdev->dev.driver && sriovh_count_fit(pf, pdev, ask, &plan);
+	device_unlock(&pdev->dev);
+	if (!fits)
+		return false;
+
+	ret = sriovh_numvfs_write(pdev, plan.n);
+	if (ret) {
+		sriovh_write_failed(pf, pdev, &plan, plan.n, ret);
+		return false;
+	}
+	got = pci_num_vf(pdev);
+	if (got < plan.n)
+		pci_warn(pdev, "sriov_helper: %u VFs requested; only %d enabled\n",
+			 plan.n, got);
+	else
+		pci_info(pdev, "sriov_helper: %d VFs enabled (driver %s, %s)\n",
+			 got, plan.drv, sriovh_source_name(ask->source));
+	sriovh_record(pf, SRIOVH_PF_APPLIED, got, 0, "%s",
+		      plan.cause ? plan.why : "");
+	return true;
+}
+
+/* Take what is to be done, and what the rule asks, under sriovh_lock. */
+static bool sriovh_ask_take(struct sriovh_pf *pf, struct pci_dev *pdev,
+			    struct sriovh_ask *ask)
 {
 	const struct sriovh_rule *rule;
-	struct sriovh_ask ask = {};
-	struct pci_driver *drv;
-	unsigned int todo;
 
 	mutex_lock(&sriovh_lock);
-	todo = pf->todo;
+	ask->todo = pf->todo;
 	pf->todo = 0;
 	rule = sriovh_rule_lookup_locked(pdev);
 	if (rule) {
-		ask.vfs = rule->vfs;
-		ask.policy = rule->on_bus_range;
-		ask.source = rule->source;
-		ask.vf_driver = rule->vf_driver;
-		if (todo & SRIOVH_TODO_COUNT) {
+		ask->vfs = rule->vfs;
+		ask->policy = rule->on_bus_range;
+		ask->source = rule->source;
+		if (ask->todo & SRIOVH_TODO_COUNT) {
 			pf->requested = rule->vfs;
 			pf->from = rule->target;
 			pf->source = rule->source;
 		}
 	}
 	mutex_unlock(&sriovh_lock);
-
 	/* The rule went away (configfs rmdir) before we ran: nothing asked. */
-	if (!rule || !todo)
-		return;
-
-	drv = to_pci_driver(pdev->dev.driver);
-	if (!drv) {
-		if (todo & SRIOVH_TODO_COUNT)
-			sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0,
-				      "no driver bound");
-		return;
-	}
-	if (!pdev->is_physfn) {
-		pci_err(pdev, "sriov_helper: not an SR-IOV physical function; ignoring\n");
-		sriovh_record(pf, SRIOVH_PF_FAILED, 0, -ENODEV,
-			      "not an SR-IOV physical function");
-		return;
-	}
-
-	if ((todo & SRIOVH_TODO_COUNT) &&
-	    !sriovh_apply_count(pf, pdev, drv, &ask))
-		return;
-	/* The VFs exist now (or did already): their driver, then settings. */
-	sriovh_vfdrv_settle(pf, pdev, &ask.vf_driver, todo & SRIOVH_TODO_MOVE,
-			    todo != SRIOVH_TODO_VFS);
-	sriovh_vfcfg_apply(pf, pdev);
-
-	/*
-	 * VFs added while we held device_lock(PF) were ours (creating VFs
-	 * takes that lock): the pass they queued has just been done.
-	 */
-	mutex_lock(&sriovh_lock);
-	pf->todo &= ~SRIOVH_TODO_ADDED;
-	mutex_unlock(&sriovh_lock);
+	return rule && ask->todo;
 }
 
 void sriovh_apply_work(struct work_struct *work)
 {
 	struct sriovh_pf *pf = container_of(to_delayed_work(work),
 					    struct sriovh_pf, work);
-	const struct sriovh_rule *rule;
-	struct sriovh_vfdrv d = {};
+	struct sriovh_ask ask = {};
 	struct pci_dev *pdev;
-	bool rescan;
 
 	pdev = pci_get_domain_bus_and_slot((int)pf->addr.domain, pf->addr.bus,
 					   pf->addr.devfn);
@@ -333,40 +418,32 @@ void sriovh_apply_work(struct work_struct *work)
 		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "device not present");
 		return;
 	}
+	if (!sriovh_ask_take(pf, pdev, &ask))
+		goto out;
 
-	/* Load the VFs' driver first, with no lock held (vfdrv.c). */
-	mutex_lock(&sriovh_lock);
-	rule = sriovh_rule_lookup_locked(pdev);
-	if (rule && (pf->todo & (SRIOVH_TODO_COUNT | SRIOVH_TODO_MOVE)))
-		d = rule->vf_driver;
-	mutex_unlock(&sriovh_lock);
-	sriovh_vfdrv_prepare(&d);
+	/* Load the VFs' drivers first, with no lock held (vfdrv.c). */
+	if (ask.todo & (SRIOVH_TODO_COUNT | SRIOVH_TODO_MOVE))
+		sriovh_vfdrv_prepare(pdev);
 
-	/*
-	 * VFs are added under pci_rescan_remove_lock where the kernel's own
-	 * sriov_numvfs_store() does so (compat.h): a PF plugged in and
-	 * enabled at once otherwise races pciehp's walk of its bus, which
-	 * added a half-added VF a second time ("proc_dir_entry '01/10.4'
-	 * already registered", hotplug_pf_remove_enabling on 6.12.95). It
-	 * comes before device_lock, the order of the rescan and removal
-	 * paths; no lock of ours is held while we wait for it.
-	 *
-	 * device_lock is only tried, and we come back rather than sleep on
-	 * it: its holder may be a probe or a removal waiting for something
-	 * of ours, or a sriov_numvfs writer waiting for the rescan lock.
-	 */
-	rescan = sriovh_rescan_lock_for_configure();
-	if (rescan)
-		pci_lock_rescan_remove();
-	if (!device_trylock(&pdev->dev)) {
-		mutex_lock(&sriovh_lock);
-		sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_LOCK_RETRY_MS));
-		mutex_unlock(&sriovh_lock);
-	} else {
-		sriovh_apply_locked(pf, pdev);
-		device_unlock(&pdev->dev);
+	if ((ask.todo & SRIOVH_TODO_COUNT) && !sriovh_apply_count(pf, pdev, &ask))
+		goto out;
+
+	/* The VFs exist now (or did already): their driver, then settings. */
+	device_lock(&pdev->dev);
+	if (pdev->dev.driver && pdev->is_physfn) {
+		sriovh_vfdrv_settle(pf, pdev, ask.todo & SRIOVH_TODO_MOVE,
+				    ask.todo != SRIOVH_TODO_VFS);
+		sriovh_vfcfg_apply(pf, pdev);
 	}
-	if (rescan)
-		pci_unlock_rescan_remove();
+	/*
+	 * VFs added before we took device_lock(PF), ours or anyone's, were
+	 * covered by the pass just done, and none can be added while we
+	 * hold it: the pass their adds queued is not needed.
+	 */
+	mutex_lock(&sriovh_lock);
+	pf->todo &= ~SRIOVH_TODO_ADDED;
+	mutex_unlock(&sriovh_lock);
+	device_unlock(&pdev->dev);
+out:
 	pci_dev_put(pdev);
 }

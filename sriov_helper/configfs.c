@@ -369,7 +369,7 @@ static struct config_group *sriovh_make_entry(struct config_group *parent,
 		return ERR_PTR(-ENOMEM);
 	entry->rule.target = target;
 	entry->rule.source = SRIOVH_SRC_CONFIGFS;
-	INIT_LIST_HEAD(&entry->rule.vf_cfgs);
+	INIT_LIST_HEAD(&entry->rule.vf_sets);
 
 	/* "01:00.0" and "0000:01:00.0" are different names for one PF. */
 	mutex_lock(&sriovh_lock);

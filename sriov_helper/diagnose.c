@@ -5,11 +5,16 @@
  * the VFs' routing IDs leave the PF's bus range and when the VF BARs have no
  * MMIO space, and the two need different remedies.
  *
- * Called with device_lock(PF) held and VF Enable clear: reading the VF
+ * Called with device_lock(PF) held and VF Enable clear. Reading the VF
  * layout for a given NumVFs means writing NumVFs, as the PCI core itself
- * does (pci_iov_set_numvfs()); the original value is restored.
+ * does (pci_iov_set_numvfs() in sriov_enable() and compute_max_vf_buses());
+ * the original value is restored. While we do, the device is kept resumed
+ * (a runtime resume rewrites NumVFs from the core's copy,
+ * pci_restore_iov_state()) and user config access (setpci) waits
+ * (pci_cfg_access_lock(), taken after device_lock as pci_dev_lock() does).
  */
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 
 #include <sriov_helper/predict.h>
 
@@ -36,15 +41,30 @@ static int sriovh_read_layout(void *ctx, u16 n, struct sriovh_vf_layout *l)
 }
 
 /*
- * The size of one VF's BAR i, sized the way __pci_read_base() does. Safe
- * with VF Enable (and so VF MSE) clear: the VF BARs decode nothing then.
+ * The size of one VF's BAR @i. The PCI core sized it at enumeration and
+ * keeps it in pci_sriov, which is private (pci_iov_resource_size() is not
+ * exported in 6.1 or 6.12); while the IOV resource is sized it spans
+ * TotalVFs copies of it (sriov_init(): res->end = start + size * total - 1,
+ * with the capability's TotalVFs, not a driver's lower limit).
+ * A BAR whose assignment failed is reset to nothing (setup-bus.c,
+ * reset_resource()): only then is it sized again here, the way
+ * __pci_read_base() does, with VF Enable and so VF MSE clear (the VF BARs
+ * decode nothing) and config access held as described above.
  */
 static u64 sriovh_vf_bar_size(struct pci_dev *pdev, int pos, int i,
 			      bool *is64)
 {
+	const struct resource *res = &pdev->resource[PCI_IOV_RESOURCES + i];
 	int reg = pos + PCI_SRIOV_BAR + 4 * i;
 	u32 lo, hi = 0, szlo, szhi = ~0u;
+	u16 total;
 	u64 mask;
+
+	pci_read_config_word(pdev, pos + PCI_SRIOV_TOTAL_VF, &total);
+	if (res->flags & IORESOURCE_MEM) {
+		*is64 = res->flags & IORESOURCE_MEM_64;
+		return total ? div_u64(resource_size(res), total) : 0;
+	}
 
 	pci_read_config_dword(pdev, reg, &lo);
 	*is64 = (lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
@@ -215,6 +235,10 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 	cap.pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
 	if (!n || !cap.pos)
 		return;
+	/* A device that will not resume gets no diagnosis: the core decides. */
+	if (pm_runtime_resume_and_get(&pdev->dev) < 0)
+		return;
+	pci_cfg_access_lock(pdev);
 
 	pci_read_config_word(pdev, cap.pos + PCI_SRIOV_TOTAL_VF, &total);
 	pci_read_config_word(pdev, cap.pos + PCI_SRIOV_NUM_VF, &numvf);
@@ -258,4 +282,6 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 
 restore:
 	pci_write_config_word(pdev, cap.pos + PCI_SRIOV_NUM_VF, numvf);
+	pci_cfg_access_unlock(pdev);
+	pm_runtime_put(&pdev->dev);
 }

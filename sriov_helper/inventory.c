@@ -4,39 +4,51 @@
  * not, what was asked of it and what came of it, and its VFs. One record
  * a line, "key=value" fields in a fixed order, so scripts can split on
  * spaces; only the last field of a pf line, reason=, may hold spaces and
- * runs to the end of the line. Format version 2:
+ * runs to the end of the line. Format version 3:
  *
- *   # sriov_helper inventory v2
+ *   # sriov_helper inventory v3
  *   pf ADDR id=VVVV:DDDD driver=NAME|- numa=N totalvfs=N numvfs=N
  *      offset=0xN stride=N ari=on|off bus_window=BB-BB
  *      iov_bars=assigned|unassigned|none iommu=yes|no managed=yes|no
  *      requested=N|- source=param|configfs|- policy=clamp|fail|-
  *      state=STATE enabled=N|- err=ERRNO fit=N|-
  *      cause=none|bus_range|mmio|layout|- irq=spread|off|-
- *      irq_cpus=CPULIST|- reason=TEXT
+ *      irq_cpus=CPULIST|- netdev=NAME|- reason=TEXT
  *   vf ADDR pf=ADDR index=N id=VVVV:DDDD driver=NAME|- netdev=NAME|-
  *      irqs=IRQ:CPUS[;IRQ:CPUS...]|- iommu_group=N|- group_alone=yes|no|-
+ *      vf_driver=auto|none|NAME|- in_use=yes|no
+ *      settings=unset|pending|applied|waiting|failed|-
  *
  * STATE is unmanaged, pending, applied or failed. fit is the largest VF
  * count that worked out at the last diagnosis (- before any). irq_cpus is
  * the set the VF IRQs are spread over now (the admin's list as far as it
- * is online, else the default). In irqs, CPUS is the vector's effective
+ * is online, else the default). netdev on a pf line is the network device
+ * that per-VF settings go through. In irqs, CPUS is the vector's effective
  * CPU list, followed by ">CPUS" while a move waits for the next interrupt,
- * or "managed" (kernel-managed affinity: never touched) or "unrequested"
+ * or "managed" (kernel-managed affinity), "nobalancing" (its driver asked
+ * IRQF_NOBALANCING, or it is per-CPU): never moved, or "unrequested"
  * (allocated, no handler yet). group_alone says whether the VF is the
  * only device in its IOMMU group (what VFIO needs to pass it alone).
+ * vf_driver is the choice in force for the VF (its set's, else its
+ * entry's; - when the PF is not managed), in_use whether a guest or a VFIO
+ * user holds it (inuse.c), settings the state of its per-VF settings.
  * Values hold no kernel pointers.
  *
  * v2 added iommu=, irq=, irq_cpus= on pf lines and irqs=, iommu_group=,
- * group_alone= on vf lines. New fields are only ever added before reason=
- * (pf) or at the end (vf) together with a new version number.
+ * group_alone= on vf lines; v3 netdev= on pf lines and vf_driver=,
+ * in_use=, settings= on vf lines. New fields are only ever added before
+ * reason= (pf) or at the end (vf) together with a new version number.
+ *
+ * Locks: device_lock(PF), then device_lock(VF) for each of its VFs, then
+ * sriovh_lock for what the rules say; the device locks keep each driver
+ * (and its name) in place while it is printed, and are taken
+ * interruptibly, so a reader stuck behind a long probe can be stopped.
  */
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/iommu.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
-#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 
 #include "sriov_helper.h"
@@ -81,13 +93,14 @@ static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
 	const struct sriovh_rule *rule;
 	const struct sriovh_pf *pf;
 	struct sriovh_target addr;
+	char netdev[IFNAMSIZ];
 	u16 offset = 0, stride = 0;
+	bool fallback;
 
 	if (pos) {
 		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_OFFSET, &offset);
 		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_STRIDE, &stride);
 	}
-	bool fallback;
 
 	seq_printf(m, "pf %s id=%04x:%04x driver=%s numa=%d totalvfs=%d numvfs=%d offset=%#x stride=%u ari=%s bus_window=%02llx-%02llx iov_bars=%s iommu=%s",
 		   pci_name(pdev), pdev->vendor, pdev->device,
@@ -129,7 +142,9 @@ static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
 		seq_printf(m, " irq=%s irq_cpus=-",
 			   rule ? sriovh_irq_mode_name(rule->irq) : "-");
 	}
-	seq_printf(m, " reason=%s\n", pf && rule ? pf->reason : "");
+	sriovh_pf_netdev_name(pdev, netdev, sizeof(netdev));
+	seq_printf(m, " netdev=%s reason=%s\n", netdev[0] ? netdev : "-",
+		   pf && rule ? pf->reason : "");
 }
 
 static int sriovh_count_dev(struct device *dev, void *data)
@@ -153,41 +168,75 @@ static void sriovh_show_iommu_group(struct seq_file *m, struct pci_dev *vf)
 	iommu_group_put(group);
 }
 
-/*
- * Without sriovh_lock: device_lock(VF) keeps its driver, and so its IRQ
- * vectors, in place while we read them, and a VF probe holds that lock
- * while our bus notifier takes sriovh_lock.
- */
-static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
+struct sriovh_nd_name {
+	char name[IFNAMSIZ];
+};
+
+static int sriovh_vf_netdev(struct device *d, void *arg)
 {
-	struct pci_dev *vf = NULL;
-	struct net_device *nd;
+	struct sriovh_nd_name *n = arg;
+
+	if (!d->class || strcmp(d->class->name, "net"))
+		return 0;
+	strscpy(n->name, to_net_dev(d)->name, sizeof(n->name));
+	return 1;
+}
+
+/* What the rules say of one VF: its driver choice and settings' state. */
+static void sriovh_show_vf_rules(struct seq_file *m, struct pci_dev *pf,
+				 struct pci_dev *vf)
+{
+	const struct sriovh_rule *rule;
+	const struct sriovh_vfset *set;
+	struct sriovh_vfdrv d;
+	int index = pci_iov_vf_id(vf);
+
+	mutex_lock(&sriovh_lock);
+	rule = sriovh_rule_lookup_locked(pf);
+	set = index >= 0 ? sriovh_vfset_for_locked(pf, (u16)index) : NULL;
+	if (rule && index >= 0) {
+		sriovh_vfdrv_for_locked(pf, rule, (u16)index, &d);
+		seq_printf(m, " vf_driver=%s", sriovh_vf_driver_name(&d));
+	} else {
+		seq_puts(m, " vf_driver=-");
+	}
+	seq_printf(m, " settings=%s",
+		   set ? sriovh_vfset_state_locked(set) : "unset");
+	mutex_unlock(&sriovh_lock);
+}
+
+static int sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
+{
+	char why[SRIOVH_REASON_LEN];
+	struct pci_dev *vf;
+	int ret = 0;
 
 	for (vf = NULL; (vf = sriovh_next_vf(pf, vf)); ) {
-		const char *netdev = "-";
+		struct sriovh_nd_name nd = { .name = "-" };
+		bool in_use;
 
-		device_lock(&vf->dev);
-		rcu_read_lock();
-		for_each_netdev_rcu(&init_net, nd) {
-			if (nd->dev.parent == &vf->dev) {
-				netdev = nd->name;
-				break;
-			}
+		ret = device_lock_interruptible(&vf->dev);
+		if (ret) {
+			pci_dev_put(vf);
+			break;
 		}
+		device_for_each_child(&vf->dev, &nd, sriovh_vf_netdev);
 		seq_printf(m, "vf %s pf=%s index=%d id=%04x:%04x driver=%s netdev=%s",
 			   pci_name(vf), pci_name(pf), pci_iov_vf_id(vf),
 			   vf->vendor, vf->device, sriovh_driver_of(vf) ?: "-",
-			   netdev);
-		rcu_read_unlock();
+			   nd.name);
 		sriovh_show_vf_irqs(m, vf);
 		sriovh_show_iommu_group(m, vf);
-		seq_putc(m, '\n');
+		in_use = sriovh_vf_in_use(vf, why, sizeof(why));
 		device_unlock(&vf->dev);
+		sriovh_show_vf_rules(m, pf, vf);
+		seq_printf(m, " in_use=%s\n", in_use ? "yes" : "no");
 		if (seq_has_overflowed(m)) {
 			pci_dev_put(vf);
 			break;
 		}
 	}
+	return ret;
 }
 
 static int sriovh_inventory_show(struct seq_file *m, void *v)
@@ -196,24 +245,31 @@ static int sriovh_inventory_show(struct seq_file *m, void *v)
 	cpumask_var_t cpus;
 	/* Without memory for the mask, irq_cpus alone is left out. */
 	bool have_cpus = zalloc_cpumask_var(&cpus, GFP_KERNEL);
+	int ret = 0;
 
-	seq_puts(m, "# sriov_helper inventory v2\n");
+	seq_puts(m, "# sriov_helper inventory v3\n");
 	for_each_pci_dev(pdev) {
 		if (!pdev->is_physfn)
 			continue;
+		ret = device_lock_interruptible(&pdev->dev);
+		if (ret) {
+			pci_dev_put(pdev);
+			break;
+		}
 		mutex_lock(&sriovh_lock);
 		sriovh_show_pf(m, pdev, have_cpus ? cpus : NULL);
 		mutex_unlock(&sriovh_lock);
-		sriovh_show_vfs(m, pdev);
+		ret = sriovh_show_vfs(m, pdev);
+		device_unlock(&pdev->dev);
 		/* seq_read() calls us again with a bigger buffer. */
-		if (seq_has_overflowed(m)) {
+		if (ret || seq_has_overflowed(m)) {
 			pci_dev_put(pdev);
 			break;
 		}
 	}
 	if (have_cpus)
 		free_cpumask_var(cpus);
-	return 0;
+	return ret;
 }
 
 /*

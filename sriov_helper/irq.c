@@ -13,22 +13,29 @@
  *
  * Locking: the kicks take no lock (they run under device_lock, rtnl_lock
  * or the CPU hotplug lock). The work takes sriovh_lock alone to copy the
- * rules, then cpus_read_lock() (CPUs stay as planned), rtnl_trylock()
- * (drivers re-create vectors on channel changes under RTNL) and each VF's
- * device_trylock() (drivers free vectors in remove()); any trylock that
- * fails sends the work back to the queue instead of waiting, since the
- * holders (probe, sriov_configure, unbind) may be waiting for things that
- * sit behind us. Affinity hints are never touched: they belong to the
- * VF's driver (see KERNEL-FACTS: free_irq() warns about stale hints).
+ * rules, then, one VF at a time, device_lock(VF) and the VF's MSI
+ * descriptor lock, and holds both from reading a vector to setting its
+ * affinity. That is what keeps the vector in place: a VF driver frees its
+ * vectors (pci_free_irq_vectors(), and the IRQ descriptors with them)
+ * under the MSI descriptor lock (kernel/irq/msi.c asserts it in
+ * msi_domain_free_locked()), whenever it likes (iavf does from its reset
+ * task, under its own lock only); and the descriptor storage itself is
+ * device-managed memory, freed at unbind under device_lock
+ * (msi_device_data_release()). Neither RTNL nor the CPU hotplug lock is
+ * held: a CPU that comes or goes kicks a new pass, which first waits for
+ * that hotplug operation to finish, and a target that went offline
+ * meanwhile is skipped. Affinity hints are never touched:
+ * they belong to the VF's driver (see KERNEL-FACTS: free_irq() warns about
+ * stale hints).
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
+#include <linux/msi.h>
 #include <linux/netdevice.h>
 #include <linux/overflow.h>
-#include <linux/rtnetlink.h>
 #include <linux/sched/isolation.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
@@ -39,7 +46,6 @@
 
 /* A burst of VF binds is one placement; it also lets probes finish. */
 #define SRIOVH_IRQ_DELAY_MS	100
-#define SRIOVH_IRQ_RETRY_MS	20
 /* MSI-X tables hold at most 2048 entries. */
 #define SRIOVH_IRQ_MAX_VECS	2048
 
@@ -110,7 +116,8 @@ static void sriovh_housekeeping(struct cpumask *mask)
  * nohz_full CPUs; all online housekeeping CPUs when the node has none (or
  * the PF has no node); all online CPUs when even that is empty. An
  * explicit list is taken as given, isolated CPUs included: the admin
- * named them. Callers hold cpus_read_lock() or accept a stale answer.
+ * named them. The answer may be stale by a CPU hotplug, whose kick
+ * replans.
  */
 void sriovh_irq_allowed(struct pci_dev *pf, const struct sriovh_cpulist *cpus,
 			struct cpumask *mask, bool *fallback)
@@ -156,35 +163,71 @@ static int sriovh_irq_cpu(struct irq_data *d, bool *pinned)
 	return cpu < nr_cpu_ids ? (int)cpu : -1;
 }
 
-/* The vector count a VF has allocated, 0 when it has none (or INTx). */
-static int sriovh_vf_nr_vectors(struct pci_dev *vf)
+/*
+ * May we place this vector? Only what /proc/irq would let an admin move
+ * (irq_can_set_affinity_usr(): not kernel-managed, not per-CPU, not
+ * IRQF_NOBALANCING, a chip that can move it), and only once its driver has
+ * requested it. Called with the VF's MSI descriptor lock held, which keeps
+ * the descriptor (and @irq's number) from being freed.
+ */
+static struct irq_data *sriovh_irq_placeable(unsigned int irq)
 {
-	int n = 0;
+	struct irq_data *d = irq_get_irq_data(irq);
 
-	if (vf->msix_enabled)
-		n = pci_msix_vec_count(vf);
-	else if (vf->msi_enabled)
-		n = pci_msi_vec_count(vf);
-	return clamp(n, 0, SRIOVH_IRQ_MAX_VECS);
+	if (!d || !irq_has_action(irq) || irqd_affinity_is_managed(d) ||
+	    !irqd_can_balance(d) || !d->chip || !d->chip->irq_set_affinity)
+		return NULL;
+	return d;
 }
 
-/*
- * A VF vector we may place: allocated, requested by its driver, not
- * kernel-managed. Return: its irq_data, or NULL.
- */
-static struct irq_data *sriovh_vf_vector(struct pci_dev *vf, unsigned int i,
-					 int *irqp)
-{
-	int irq = pci_irq_vector(vf, i);
-	struct irq_data *d;
+/* A walk over a VF's vectors: @fn is called for each, see below. */
+struct sriovh_vec_walk {
+	int (*fn)(struct sriovh_vec_walk *w, struct pci_dev *vf,
+		  unsigned int index, unsigned int irq);
+};
 
-	if (irq <= 0 || !irq_has_action(irq))
-		return NULL;
-	d = irq_get_irq_data(irq);
-	if (!d || irqd_affinity_is_managed(d))
-		return NULL;
-	*irqp = irq;
-	return d;
+/*
+ * Call @w->fn on each MSI/MSI-X vector of @vf, with the VF's MSI
+ * descriptor lock held; the caller holds device_lock(VF). Stops at the
+ * first non-zero return, and returns it.
+ */
+static int sriovh_vf_vectors_locked(struct pci_dev *vf,
+				    struct sriovh_vec_walk *w)
+{
+	struct msi_desc *desc;
+	unsigned int i, n = 0;
+	int ret = 0;
+
+	device_lock_assert(&vf->dev);
+	/* No descriptor storage before the first allocation, none after unbind. */
+	if (!vf->dev.msi.data || !(vf->msix_enabled || vf->msi_enabled))
+		return 0;
+	msi_lock_descs(&vf->dev);
+	msi_for_each_desc(desc, &vf->dev, MSI_DESC_ASSOCIATED) {
+		/* MSI: one descriptor, nvec_used vectors; MSI-X: one each. */
+		for (i = 0; i < desc->nvec_used && !ret; i++) {
+			if (n++ >= SRIOVH_IRQ_MAX_VECS)
+				break;
+			ret = w->fn(w, vf,
+				    vf->msix_enabled ? desc->msi_index : i,
+				    desc->irq + i);
+		}
+		if (ret)
+			break;
+	}
+	msi_unlock_descs(&vf->dev);
+	return ret;
+}
+
+/* The same, taking device_lock(VF); the caller holds a reference. */
+static int sriovh_vf_walk_vectors(struct pci_dev *vf, struct sriovh_vec_walk *w)
+{
+	int ret;
+
+	device_lock(&vf->dev);
+	ret = sriovh_vf_vectors_locked(vf, w);
+	device_unlock(&vf->dev);
+	return ret;
 }
 
 static int sriovh_pass_add(struct sriovh_irq_pass *p, unsigned int group,
@@ -216,27 +259,23 @@ static int sriovh_pass_add(struct sriovh_irq_pass *p, unsigned int group,
 	return 0;
 }
 
-/* Called with device_lock(VF): its driver cannot free the vectors. */
-static int sriovh_collect_vf(struct sriovh_irq_pass *p, unsigned int group,
-			     struct pci_dev *vf)
+struct sriovh_collect {
+	struct sriovh_vec_walk walk;
+	struct sriovh_irq_pass *p;
+	unsigned int group;
+};
+
+static int sriovh_collect_vec(struct sriovh_vec_walk *w, struct pci_dev *vf,
+			      unsigned int index, unsigned int irq)
 {
-	int i, n, irq, ret;
-	struct irq_data *d;
+	struct sriovh_collect *c = container_of(w, struct sriovh_collect, walk);
+	struct irq_data *d = sriovh_irq_placeable(irq);
 	bool pinned;
 
-	if (!vf->dev.driver)
+	if (!d)
 		return 0;
-	n = sriovh_vf_nr_vectors(vf);
-	for (i = 0; i < n; i++) {
-		d = sriovh_vf_vector(vf, i, &irq);
-		if (!d)
-			continue;
-		ret = sriovh_pass_add(p, group, vf, i, irq,
-				      sriovh_irq_cpu(d, &pinned));
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return sriovh_pass_add(c->p, c->group, vf, index, (int)irq,
+			       sriovh_irq_cpu(d, &pinned));
 }
 
 /* Copy what the rules say, under sriovh_lock only. */
@@ -297,6 +336,7 @@ static int sriovh_group_of(const struct sriovh_irq_pass *p,
 /* Every placeable vector of every managed VF, with where it is now. */
 static int sriovh_pass_collect(struct sriovh_irq_pass *p)
 {
+	struct sriovh_collect c = { .walk.fn = sriovh_collect_vec, .p = p };
 	struct pci_dev *vf = NULL;
 	int group, ret;
 
@@ -306,12 +346,8 @@ static int sriovh_pass_collect(struct sriovh_irq_pass *p)
 		group = sriovh_group_of(p, vf);
 		if (group < 0)
 			continue;
-		if (!device_trylock(&vf->dev)) {
-			pci_dev_put(vf);
-			return -EAGAIN;
-		}
-		ret = sriovh_collect_vf(p, group, vf);
-		device_unlock(&vf->dev);
+		c.group = (unsigned int)group;
+		ret = sriovh_vf_walk_vectors(vf, &c.walk);
 		if (ret) {
 			pci_dev_put(vf);
 			return ret;
@@ -357,58 +393,69 @@ out:
 	return ret;
 }
 
+/* The planned vectors of one VF: vecs[first..last) of the pass. */
+struct sriovh_pin {
+	struct sriovh_vec_walk walk;
+	struct sriovh_irq_pass *p;
+	unsigned int first;
+	unsigned int last;
+};
+
 /*
- * Pin every vector to its planned CPU. The VF was unlocked since we
- * looked, so each vector is checked again: same VF, same index, same
- * IRQ, still requested. Return: -EAGAIN when a VF was busy.
+ * Pin one vector, if it is one we planned: same VF, index and IRQ number,
+ * still placeable. The VF's locks are held (sriovh_vf_walk_vectors()),
+ * so the vector cannot be freed between this check and the set.
  */
-static int sriovh_pass_apply(struct sriovh_irq_pass *p)
+static int sriovh_pin_vec(struct sriovh_vec_walk *w, struct pci_dev *vf,
+			  unsigned int index, unsigned int irq)
 {
-	struct pci_dev *locked = NULL;
+	struct sriovh_pin *pin = container_of(w, struct sriovh_pin, walk);
+	struct sriovh_irq_pass *p = pin->p;
+	struct irq_data *d;
 	unsigned int i;
-	int ret = 0;
+	bool pinned;
+	int cpu, err;
 
-	for (i = 0; i < p->nr_vecs; i++) {
-		const struct sriovh_irq_owner *o = &p->owners[i];
-		struct sriovh_vec *v = &p->vecs[i];
-		struct sriovh_irq_group *g = &p->groups[v->group];
-		struct irq_data *d;
-		bool pinned;
-		int irq, cpu, err;
-
-		if (v->target < 0)
-			continue;
-		if (o->vf != locked) {
-			if (locked)
-				device_unlock(&locked->dev);
-			locked = NULL;
-			if (!device_trylock(&o->vf->dev)) {
-				ret = -EAGAIN;
-				continue;
-			}
-			locked = o->vf;
-		}
-		d = o->vf->dev.driver ? sriovh_vf_vector(o->vf, o->index, &irq) :
-		    NULL;
-		if (!d || irq != v->irq)
-			continue;
-		g->nr_vecs++;
-		cpu = sriovh_irq_cpu(d, &pinned);
-		if (cpu == v->target && pinned)
-			continue;
-		err = irq_set_affinity(irq, cpumask_of(v->target));
-		if (err) {
-			pci_warn(o->vf, "sriov_helper: cannot move IRQ %d to CPU %d (%d)\n",
-				 irq, v->target, err);
-			continue;
-		}
-		g->pinned++;
-		if (cpu != v->target)
-			g->moved++;
+	for (i = pin->first; i < pin->last; i++)
+		if (p->owners[i].index == index && p->vecs[i].irq == irq)
+			break;
+	if (i == pin->last || p->vecs[i].target < 0)
+		return 0;
+	d = sriovh_irq_placeable(irq);
+	if (!d)
+		return 0;
+	p->groups[p->vecs[i].group].nr_vecs++;
+	cpu = sriovh_irq_cpu(d, &pinned);
+	if (cpu == p->vecs[i].target && pinned)
+		return 0;
+	err = irq_set_affinity(irq, cpumask_of(p->vecs[i].target));
+	if (err) {
+		/* Gone offline since the plan: its hotplug kick replans. */
+		if (cpu_online(p->vecs[i].target))
+			pci_warn(vf, "sriov_helper: cannot move IRQ %u to CPU %d (%d)\n",
+				 irq, p->vecs[i].target, err);
+		return 0;
 	}
-	if (locked)
-		device_unlock(&locked->dev);
-	return ret;
+	p->groups[p->vecs[i].group].pinned++;
+	if (cpu != p->vecs[i].target)
+		p->groups[p->vecs[i].group].moved++;
+	return 0;
+}
+
+/* Pin every vector to its planned CPU, one VF (and its locks) at a time. */
+static void sriovh_pass_apply(struct sriovh_irq_pass *p)
+{
+	struct sriovh_pin pin = { .walk.fn = sriovh_pin_vec, .p = p };
+
+	while (pin.first < p->nr_vecs) {
+		struct pci_dev *vf = p->owners[pin.first].vf;
+
+		for (pin.last = pin.first; pin.last < p->nr_vecs &&
+		     p->owners[pin.last].vf == vf; pin.last++)
+			;
+		sriovh_vf_walk_vectors(vf, &pin.walk);
+		pin.first = pin.last;
+	}
 }
 
 static void sriovh_pass_report(struct sriovh_irq_pass *p)
@@ -452,25 +499,22 @@ static int sriovh_irq_pass(void)
 	struct sriovh_irq_pass p = {};
 	int ret;
 
-	ret = sriovh_pass_groups(&p);
-	if (ret || !p.nr_groups)
-		goto out;
-
+	/*
+	 * A barrier, not a lock held: holding the hotplug lock across
+	 * device_lock(VF) could deadlock with a probe that takes it while a
+	 * hotplug writer waits between us.
+	 */
 	cpus_read_lock();
-	if (!rtnl_trylock()) {
-		ret = -EAGAIN;
-		goto out_cpus;
-	}
-	ret = sriovh_pass_collect(&p);
-	if (!ret)
-		ret = sriovh_pass_plan(&p);
-	if (!ret)
-		ret = sriovh_pass_apply(&p);
-	rtnl_unlock();
-	sriovh_pass_report(&p);
-out_cpus:
 	cpus_read_unlock();
-out:
+	ret = sriovh_pass_groups(&p);
+	if (!ret && p.nr_groups)
+		ret = sriovh_pass_collect(&p);
+	if (!ret && p.nr_groups)
+		ret = sriovh_pass_plan(&p);
+	if (!ret && p.nr_groups) {
+		sriovh_pass_apply(&p);
+		sriovh_pass_report(&p);
+	}
 	sriovh_pass_free(&p);
 	return ret;
 }
@@ -478,22 +522,16 @@ out:
 static void sriovh_irq_work(struct work_struct *work)
 {
 	int ret = sriovh_irq_pass();
-	unsigned int retry_ms;
 
-	if (ret == -EAGAIN) {
-		retry_ms = SRIOVH_IRQ_RETRY_MS;
-	} else if (ret == -ENOMEM) {
+	if (ret == -ENOMEM) {
 		pr_err("VF IRQ placement: out of memory; trying again in 1 s\n");
-		retry_ms = SRIOVH_NOMEM_RETRY_MS;
-	} else {
-		if (ret)
-			pr_err("VF IRQ placement failed (%d); will retry at the next event\n",
-			       ret);
-		return;
+		if (!READ_ONCE(sriovh_irq_stopped))
+			queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
+					   msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
+	} else if (ret) {
+		pr_err("VF IRQ placement failed (%d); will retry at the next event\n",
+		       ret);
 	}
-	if (!READ_ONCE(sriovh_irq_stopped))
-		queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
-				   msecs_to_jiffies(retry_ms));
 }
 
 /* The vectors of a VF's network device come and go with it. */
@@ -521,8 +559,9 @@ static struct notifier_block sriovh_netdev_nb = {
 
 /*
  * Both run in the hotplug thread with the hotplug lock held for writing:
- * only kick. The work's cpus_read_lock() waits for the operation to end,
- * so it sees the CPU gone (and the kernel's own evacuation done) or back.
+ * only kick. The pass first waits for the operation to end (a
+ * cpus_read_lock() it drops at once), so it sees the CPU gone, and the
+ * kernel's own evacuation done, or back.
  */
 static int sriovh_cpu_online(unsigned int cpu)
 {
@@ -573,38 +612,52 @@ void sriovh_irq_stop(void)
 	cancel_delayed_work_sync(&sriovh_irq_dwork);
 }
 
+struct sriovh_show_irqs {
+	struct sriovh_vec_walk walk;
+	struct seq_file *m;
+	const char *sep;
+};
+
+/* One "IRQ:CPUS" (or a word for why it is not ours to move). */
+static int sriovh_show_vec(struct sriovh_vec_walk *w, struct pci_dev *vf,
+			   unsigned int index, unsigned int irq)
+{
+	struct sriovh_show_irqs *sh = container_of(w, struct sriovh_show_irqs,
+						   walk);
+	const struct cpumask *pending, *eff;
+	struct seq_file *m = sh->m;
+	struct irq_data *d = irq_get_irq_data(irq);
+
+	seq_printf(m, "%s%u:", sh->sep, irq);
+	sh->sep = ";";
+	if (!d) {
+		seq_puts(m, "-");
+	} else if (irqd_affinity_is_managed(d)) {
+		seq_puts(m, "managed");
+	} else if (!irqd_can_balance(d)) {
+		seq_puts(m, "nobalancing");
+	} else if (!irq_has_action(irq)) {
+		seq_puts(m, "unrequested");
+	} else {
+		eff = irq_data_get_effective_affinity_mask(d);
+		seq_printf(m, "%*pbl", cpumask_pr_args(eff));
+		/* A move to where it already is shows as none. */
+		pending = sriovh_irq_pending_mask(d);
+		if (pending && !cpumask_equal(pending, eff))
+			seq_printf(m, ">%*pbl", cpumask_pr_args(pending));
+	}
+	return 0;
+}
+
 /* One "IRQ:CPUS" per vector for the inventory. Caller holds device_lock(VF). */
 void sriovh_show_vf_irqs(struct seq_file *m, struct pci_dev *vf)
 {
-	int i, n = vf->dev.driver ? sriovh_vf_nr_vectors(vf) : 0;
-	const struct cpumask *pending, *eff;
-	const char *sep = "";
-	struct irq_data *d;
-	int irq;
+	struct sriovh_show_irqs sh = {
+		.walk.fn = sriovh_show_vec, .m = m, .sep = "",
+	};
 
 	seq_puts(m, " irqs=");
-	for (i = 0; i < n; i++) {
-		irq = pci_irq_vector(vf, i);
-		if (irq <= 0)
-			continue;
-		seq_printf(m, "%s%d:", sep, irq);
-		sep = ";";
-		d = irq_get_irq_data(irq);
-		if (!d) {
-			seq_puts(m, "-");
-		} else if (irqd_affinity_is_managed(d)) {
-			seq_puts(m, "managed");
-		} else if (!irq_has_action(irq)) {
-			seq_puts(m, "unrequested");
-		} else {
-			eff = irq_data_get_effective_affinity_mask(d);
-			seq_printf(m, "%*pbl", cpumask_pr_args(eff));
-			/* A move to where it already is shows as none. */
-			pending = sriovh_irq_pending_mask(d);
-			if (pending && !cpumask_equal(pending, eff))
-				seq_printf(m, ">%*pbl", cpumask_pr_args(pending));
-		}
-	}
-	if (!*sep)
+	sriovh_vf_vectors_locked(vf, &sh.walk);
+	if (!*sh.sep)
 		seq_puts(m, "-");
 }

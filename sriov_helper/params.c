@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The pf= module parameter. Values are collected as the kernel hands them
- * over (pf= may be repeated) and parsed as a whole in module init, so that
- * a bad value fails the load with one message naming it, duplicates across
+ * The pf= and vf= module parameters. Values are collected as the kernel
+ * hands them over (each may be repeated, as modprobe does with several
+ * "options" lines) and parsed as a whole in module init, so that a bad
+ * value fails the load with one message naming it, duplicates across
  * options are caught, and nothing is applied from a half-parsed list.
+ *
+ * Reading /sys/module/sriov_helper/parameters/{pf,vf} runs our get() under
+ * kernel_param_lock() only (kernel/params.c, param_attr_show()), and the
+ * files exist from before init until after exit: the lists it walks are
+ * published and taken down under that lock.
  */
 #include <linux/cpumask.h>
 #include <linux/moduleparam.h>
@@ -13,24 +19,34 @@
 #include "sriov_helper.h"
 
 static char *sriovh_pf_raw;
+static char *sriovh_vf_raw;
 
-static int sriovh_pf_set(const char *val, const struct kernel_param *kp)
+/* Repeated options are joined as if written with ';'. */
+static int sriovh_param_set(const char *val, const struct kernel_param *kp)
 {
-	size_t old = sriovh_pf_raw ? strlen(sriovh_pf_raw) : 0;
+	char **raw = kp->arg;
+	size_t old = *raw ? strlen(*raw) : 0;
 	size_t add = strlen(val);
 	char *buf;
 
 	if (!add)
 		return 0;
-	/* Repeated pf= options are joined as if written with ';'. */
-	buf = krealloc(sriovh_pf_raw, old + add + 2, GFP_KERNEL);
+	buf = krealloc(*raw, old + add + 2, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	if (old)
 		buf[old++] = ';';
 	memcpy(buf + old, val, add + 1);
-	sriovh_pf_raw = buf;
+	*raw = buf;
 	return 0;
+}
+
+static void sriovh_param_free(void *arg)
+{
+	char **raw = arg;
+
+	kfree(*raw);
+	*raw = NULL;
 }
 
 /* Shows the effective configuration, canonical, as pf= would take it. */
@@ -56,47 +72,87 @@ static int sriovh_pf_get(char *buffer, const struct kernel_param *kp)
 	return len;
 }
 
-static void sriovh_pf_free(void *arg)
+/* The same for vf=: the per-VF sets, canonical. */
+static int sriovh_vf_get(char *buffer, const struct kernel_param *kp)
 {
-	kfree(sriovh_pf_raw);
-	sriovh_pf_raw = NULL;
+	const struct sriovh_vfset *s;
+	struct sriovh_vfspec spec;
+	int len = 0;
+
+	list_for_each_entry(s, &sriovh_param_vfsets, node) {
+		spec.pf = s->pf;
+		spec.first = s->first;
+		spec.last = s->last;
+		spec.v = s->v;
+		if (len)
+			len += scnprintf(buffer + len, PAGE_SIZE - len, ";");
+		sriovh_format_vfspec(&spec, buffer + len, PAGE_SIZE - len);
+		len += strnlen(buffer + len, PAGE_SIZE - len);
+	}
+	len += scnprintf(buffer + len, PAGE_SIZE - len, "\n");
+	return len;
 }
 
 static const struct kernel_param_ops sriovh_pf_ops = {
-	.set = sriovh_pf_set,
+	.set = sriovh_param_set,
 	.get = sriovh_pf_get,
-	.free = sriovh_pf_free,
+	.free = sriovh_param_free,
 };
 
-module_param_cb(pf, &sriovh_pf_ops, NULL, 0444);
+static const struct kernel_param_ops sriovh_vf_ops = {
+	.set = sriovh_param_set,
+	.get = sriovh_vf_get,
+	.free = sriovh_param_free,
+};
+
+module_param_cb(pf, &sriovh_pf_ops, &sriovh_pf_raw, 0444);
 MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail][,irq=spread|off][,irq_cpus=LIST][,vf_driver=auto|none|DRIVER] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
+module_param_cb(vf, &sriovh_vf_ops, &sriovh_vf_raw, 0444);
+MODULE_PARM_DESC(vf, "per-VF settings: [DOMAIN:]BB:DD.F/N[-M],key=value,... with keys mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver; repeat vf= or separate entries with ';'");
 
-static void sriovh_params_free(void)
+static void sriovh_params_free(struct list_head *rules, struct list_head *sets)
 {
-	struct sriovh_rule *rule, *tmp;
+	struct sriovh_rule *rule, *rtmp;
+	struct sriovh_vfset *s, *stmp;
 
-	list_for_each_entry_safe(rule, tmp, &sriovh_param_rules, node) {
+	list_for_each_entry_safe(rule, rtmp, rules, node) {
 		list_del(&rule->node);
 		kfree(rule);
 	}
+	list_for_each_entry_safe(s, stmp, sets, node) {
+		list_del(&s->node);
+		kfree(s);
+	}
 }
 
-static void sriovh_params_report(const struct sriovh_parse_error *err)
+static void sriovh_params_report(const char *param,
+				 const struct sriovh_parse_error *err)
 {
 	int elen = (int)min_t(size_t, err->entry_len, SRIOVH_QUOTE_MAX);
 	int tlen = (int)min_t(size_t, err->token_len, SRIOVH_QUOTE_MAX);
 
-	pr_err("invalid pf= entry '%*pE%s': %s: '%*pE%s'\n",
+	pr_err("invalid %s= entry '%*pE%s': %s: '%*pE%s'\n", param,
 	       elen, err->entry, elen < err->entry_len ? "..." : "", err->why,
 	       tlen, err->token, tlen < err->token_len ? "..." : "");
 }
 
-int sriovh_params_init(void)
+/* The entry that starts at @start, for a message about all of it. */
+static void sriovh_whole_entry(struct sriovh_parse_error *err,
+			       const char *start, const char *why)
+{
+	err->entry = start;
+	err->entry_len = strcspn(start, ";");
+	err->token = start;
+	err->token_len = strcspn(start, ",;");
+	err->why = why;
+}
+
+static int sriovh_params_pf(struct list_head *rules)
 {
 	const char *cursor = sriovh_pf_raw ? sriovh_pf_raw : "";
 	struct sriovh_parse_error err;
-	struct sriovh_entry e;
 	struct sriovh_rule *rule;
+	struct sriovh_entry e;
 	const char *start;
 	int ret, cpu;
 
@@ -111,25 +167,18 @@ int sriovh_params_init(void)
 			       (int)min_t(size_t, strcspn(start, ";"),
 					  SRIOVH_QUOTE_MAX),
 			       start, cpu, cpumask_pr_args(cpu_possible_mask));
-			ret = -EINVAL;
-			goto out_free;
+			return -EINVAL;
 		}
-		list_for_each_entry(rule, &sriovh_param_rules, node) {
+		list_for_each_entry(rule, rules, node) {
 			if (sriovh_target_equal(&rule->target, &e.target)) {
-				err.entry = start;
-				err.entry_len = strcspn(start, ";");
-				err.token = start;
-				err.token_len = strcspn(start, ",;");
-				err.why = "PF given twice";
+				sriovh_whole_entry(&err, start, "PF given twice");
 				ret = -EINVAL;
 				goto fail;
 			}
 		}
 		rule = kzalloc(sizeof(*rule), GFP_KERNEL);
-		if (!rule) {
-			ret = -ENOMEM;
-			goto out_free;
-		}
+		if (!rule)
+			return -ENOMEM;
 		rule->target = e.target;
 		rule->source = SRIOVH_SRC_PARAM;
 		rule->vfs = e.vfs;
@@ -138,20 +187,100 @@ int sriovh_params_init(void)
 		rule->irq = e.irq;
 		rule->irq_cpus = e.irq_cpus;
 		rule->vf_driver = e.vf_driver;
-		INIT_LIST_HEAD(&rule->vf_cfgs);
-		list_add_tail(&rule->node, &sriovh_param_rules);
+		INIT_LIST_HEAD(&rule->vf_sets);
+		list_add_tail(&rule->node, rules);
 	}
 	if (!ret)
 		return 0;
 fail:
-	sriovh_params_report(&err);
-	ret = -EINVAL;
-out_free:
-	sriovh_params_free();
-	return ret;
+	sriovh_params_report("pf", &err);
+	return -EINVAL;
+}
+
+/* A second vf= entry for some of the same VFs, or NULL. */
+static const struct sriovh_vfset *
+sriovh_params_overlap(struct list_head *sets, const struct sriovh_vfspec *sp)
+{
+	const struct sriovh_vfset *s;
+
+	list_for_each_entry(s, sets, node)
+		if (sriovh_target_equal(&s->pf, &sp->pf) &&
+		    sp->first <= s->last && s->first <= sp->last)
+			return s;
+	return NULL;
+}
+
+static int sriovh_params_vf(struct list_head *sets)
+{
+	const char *cursor = sriovh_vf_raw ? sriovh_vf_raw : "";
+	struct sriovh_parse_error err;
+	struct sriovh_vfspec spec;
+	struct sriovh_vfset *s;
+	const char *start;
+	u16 max;
+	int ret;
+
+	for (;;) {
+		start = cursor;
+		ret = sriovh_parse_vf_next(&cursor, &spec, &err);
+		if (ret <= 0)
+			break;
+		max = sriovh_vf_last_allowed(&spec.pf);
+		if (spec.last > max) {
+			pr_err("invalid vf= entry '%*pE': VF %u is past the last VF this PF can have (%u)\n",
+			       (int)min_t(size_t, strcspn(start, ";"),
+					  SRIOVH_QUOTE_MAX),
+			       start, spec.last, max);
+			return -EINVAL;
+		}
+		if (sriovh_params_overlap(sets, &spec)) {
+			sriovh_whole_entry(&err, start,
+					   "VFs given twice (a VF has one set of settings)");
+			ret = -EINVAL;
+			goto fail;
+		}
+		s = sriovh_vfset_alloc(SRIOVH_SRC_PARAM, &spec.pf, spec.first,
+				       spec.last);
+		if (!s)
+			return -ENOMEM;
+		s->v = spec.v;
+		list_add_tail(&s->node, sets);
+	}
+	if (!ret)
+		return 0;
+fail:
+	sriovh_params_report("vf", &err);
+	return -EINVAL;
+}
+
+int sriovh_params_init(void)
+{
+	LIST_HEAD(rules);
+	LIST_HEAD(sets);
+	int ret;
+
+	ret = sriovh_params_pf(&rules);
+	if (!ret)
+		ret = sriovh_params_vf(&sets);
+	if (ret) {
+		sriovh_params_free(&rules, &sets);
+		return ret;
+	}
+	kernel_param_lock(THIS_MODULE);
+	list_splice_tail(&rules, &sriovh_param_rules);
+	list_splice_tail(&sets, &sriovh_param_vfsets);
+	kernel_param_unlock(THIS_MODULE);
+	return 0;
 }
 
 void sriovh_params_exit(void)
 {
-	sriovh_params_free();
+	LIST_HEAD(rules);
+	LIST_HEAD(sets);
+
+	kernel_param_lock(THIS_MODULE);
+	list_splice_init(&sriovh_param_rules, &rules);
+	list_splice_init(&sriovh_param_vfsets, &sets);
+	kernel_param_unlock(THIS_MODULE);
+	sriovh_params_free(&rules, &sets);
 }

@@ -557,7 +557,7 @@ int sriovh_parse_vf_dirname(const char *s, size_t len, u16 *first, u16 *last,
 {
 	if (len < 3 || s[0] != 'v' || s[1] != 'f' ||
 	    sriovh_parse_vf_range(s + 2, len - 2, first, last, why)) {
-		*why = "per-VF entries are named vfN or vfN-M (VF indices from 0, decimal, no leading zeros)";
+		*why = "per-VF entries are named vfN or vfN-M (VF indices, no leading zeros)";
 		return -EINVAL;
 	}
 	return 0;
@@ -835,6 +835,61 @@ int sriovh_format_vf_value(enum sriovh_vf_key k, const struct sriovh_vfvals *v,
 	default:
 		return snprintf(buf, len, "%s", "");
 	}
+}
+
+/**
+ * sriovh_vfvals_take() - key @k of @src into @dst, set or not
+ * @dst: the values to change
+ * @src: where key @k's value and set bit come from
+ * @k: the key
+ */
+void sriovh_vfvals_take(struct sriovh_vfvals *dst,
+			const struct sriovh_vfvals *src, enum sriovh_vf_key k)
+{
+	switch (k) {
+	case SRIOVH_VK_MAC:
+		memcpy(dst->mac, src->mac, sizeof(dst->mac));
+		break;
+	case SRIOVH_VK_VLAN:
+		dst->vlan = src->vlan;
+		break;
+	case SRIOVH_VK_QOS:
+		dst->qos = src->qos;
+		break;
+	case SRIOVH_VK_VLAN_PROTO:
+		dst->vlan_proto = src->vlan_proto;
+		break;
+	case SRIOVH_VK_SPOOFCHK:
+		dst->spoofchk = src->spoofchk;
+		break;
+	case SRIOVH_VK_TRUST:
+		dst->trust = src->trust;
+		break;
+	case SRIOVH_VK_LINK_STATE:
+		dst->link_state = src->link_state;
+		break;
+	case SRIOVH_VK_QUERY_RSS:
+		dst->query_rss = src->query_rss;
+		break;
+	case SRIOVH_VK_MIN_TX_RATE:
+		dst->min_tx_rate = src->min_tx_rate;
+		break;
+	case SRIOVH_VK_MAX_TX_RATE:
+		dst->max_tx_rate = src->max_tx_rate;
+		break;
+	case SRIOVH_VK_NODE_GUID:
+		dst->node_guid = src->node_guid;
+		break;
+	case SRIOVH_VK_PORT_GUID:
+		dst->port_guid = src->port_guid;
+		break;
+	case SRIOVH_VK_VF_DRIVER:
+		dst->vf_driver = src->vf_driver;
+		break;
+	default:
+		return;
+	}
+	dst->set = (dst->set & ~(1u << k)) | (src->set & (1u << k));
 }
 
 /**

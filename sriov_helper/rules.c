@@ -8,9 +8,11 @@
 #include "sriov_helper.h"
 
 /*
- * sriovh_lock protects sriovh_cfs_rules, sriovh_pfs, every field of a
- * struct sriovh_pf but its work, and sriovh_stopping. The parameter rules
- * are written once in module init and only read after that.
+ * sriovh_lock protects sriovh_cfs_rules (and the per-VF sets on them),
+ * sriovh_pfs, every field of a struct sriovh_pf but its work, the results
+ * in every struct sriovh_vfset, and sriovh_stopping. The parameter rules
+ * and sets are written once in module init and only read after that
+ * (their results excepted).
  *
  * It is never held across device_lock() or sriov_configure(): the PCI bus
  * notifier runs with device_lock() of the device held (and, for VFs, inside
@@ -26,6 +28,7 @@
 DEFINE_MUTEX(sriovh_lock);
 LIST_HEAD(sriovh_cfs_rules);
 LIST_HEAD(sriovh_param_rules);
+LIST_HEAD(sriovh_param_vfsets);
 bool sriovh_stopping;
 static LIST_HEAD(sriovh_pfs);
 
@@ -79,6 +82,139 @@ const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev)
 		rule = sriovh_rule_scan(&sriovh_param_rules, pdev,
 					SRIOVH_TARGET_ID);
 	return rule;
+}
+
+/*
+ * The configfs address entry of a PF, the one that may hold VF sets,
+ * whether or not it sets the count.
+ */
+static struct sriovh_rule *sriovh_cfs_addr_rule_locked(struct pci_dev *pdev)
+{
+	struct sriovh_rule *rule;
+
+	list_for_each_entry(rule, &sriovh_cfs_rules, node)
+		if (rule->target.kind == SRIOVH_TARGET_ADDR &&
+		    sriovh_rule_matches(rule, pdev))
+			return rule;
+	return NULL;
+}
+
+static struct sriovh_vfset *sriovh_vfset_scan(struct list_head *sets,
+					      const struct sriovh_target *pf,
+					      u16 index)
+{
+	struct sriovh_vfset *set;
+
+	list_for_each_entry(set, sets, node)
+		if (index >= set->first && index <= set->last &&
+		    (!pf || sriovh_target_equal(&set->pf, pf)))
+			return set;
+	return NULL;
+}
+
+/**
+ * sriovh_vfset_for_locked() - the per-VF settings in force for one VF
+ * @pf: the PF
+ * @index: the VF index, from 0
+ *
+ * A configfs set covering the VF beats every vf= parameter set: configfs
+ * is the admin's latest word, per VF as per PF. The configfs sets live on
+ * the PF's address entry, whether or not that entry sets the count.
+ *
+ * Return: the set, or NULL.
+ */
+struct sriovh_vfset *sriovh_vfset_for_locked(struct pci_dev *pf, u16 index)
+{
+	struct sriovh_rule *rule = sriovh_cfs_addr_rule_locked(pf);
+	struct sriovh_target addr;
+	struct sriovh_vfset *set = NULL;
+
+	lockdep_assert_held(&sriovh_lock);
+	if (rule)
+		set = sriovh_vfset_scan(&rule->vf_sets, NULL, index);
+	if (set)
+		return set;
+	sriovh_pdev_target(pf, &addr);
+	return sriovh_vfset_scan(&sriovh_param_vfsets, &addr, index);
+}
+
+/* Has any per-VF set, from configfs or the parameter, been given for @pf? */
+bool sriovh_vfsets_any_locked(struct pci_dev *pf)
+{
+	return sriovh_vfset_next_locked(pf, NULL);
+}
+
+/**
+ * sriovh_vfset_next_locked() - the per-VF set given for @pf after @prev
+ * @pf: the PF
+ * @prev: the last one returned, NULL for the first
+ *
+ * The sets of its configfs address entry, then its vf= parameter sets.
+ *
+ * Return: the next set, or NULL after the last.
+ */
+struct sriovh_vfset *sriovh_vfset_next_locked(struct pci_dev *pf,
+					      struct sriovh_vfset *prev)
+{
+	struct sriovh_rule *rule = sriovh_cfs_addr_rule_locked(pf);
+	struct sriovh_vfset *s;
+	struct sriovh_target addr;
+
+	lockdep_assert_held(&sriovh_lock);
+	if (!prev || prev->source == SRIOVH_SRC_CONFIGFS) {
+		if (rule) {
+			s = prev ? list_next_entry(prev, node) :
+			    list_first_entry(&rule->vf_sets,
+					     struct sriovh_vfset, node);
+			if (!list_entry_is_head(s, &rule->vf_sets, node))
+				return s;
+		}
+		s = list_first_entry(&sriovh_param_vfsets, struct sriovh_vfset,
+				     node);
+	} else {
+		s = list_next_entry(prev, node);
+	}
+	sriovh_pdev_target(pf, &addr);
+	list_for_each_entry_from(s, &sriovh_param_vfsets, node)
+		if (sriovh_target_equal(&s->pf, &addr))
+			return s;
+	return NULL;
+}
+
+/*
+ * The driver choice for VF @index of @pf: its set's vf_driver when it has
+ * one, else @rule's (the rule in force for the PF).
+ */
+void sriovh_vfdrv_for_locked(struct pci_dev *pf, const struct sriovh_rule *rule,
+			     u16 index, struct sriovh_vfdrv *d)
+{
+	const struct sriovh_vfset *set = sriovh_vfset_for_locked(pf, index);
+
+	if (set && (set->v.set & (1u << SRIOVH_VK_VF_DRIVER)))
+		*d = set->v.vf_driver;
+	else if (rule)
+		*d = rule->vf_driver;
+	else
+		memset(d, 0, sizeof(*d));
+}
+
+/*
+ * The highest VF index a set may name: below the PF's TotalVFs when the PF
+ * is there to ask, else a fixed cap, so that what the sets hold stays
+ * bounded by what a device can have.
+ */
+u16 sriovh_vf_last_allowed(const struct sriovh_target *t)
+{
+	struct pci_dev *pdev;
+	int total = -1;
+
+	pdev = pci_get_domain_bus_and_slot((int)t->domain, t->bus, t->devfn);
+	if (pdev && pdev->is_physfn)
+		total = pci_sriov_get_totalvfs(pdev);
+	pci_dev_put(pdev);
+	if (total < 0)
+		return SRIOVH_VF_UNKNOWN_LAST;
+	return total ? (u16)(total - 1) : 0;
 }
 
 struct sriovh_pf *sriovh_pf_find_locked(const struct sriovh_target *addr)
@@ -162,11 +298,11 @@ void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 	if (!rule)
 		return;
 	if (todo & SRIOVH_TODO_ADDED)
-		sriovh_vfcfg_pending_locked(rule);
+		sriovh_vfcfg_pending_locked(pdev);
 	/* New VFs need a pass only when something is set for them. */
 	if (todo == SRIOVH_TODO_ADDED &&
 	    rule->vf_driver.mode == SRIOVH_VFDRV_AUTO &&
-	    list_empty(&rule->vf_cfgs))
+	    !sriovh_vfsets_any_locked(pdev))
 		return;
 	pf = sriovh_pf_get_locked(pdev);
 	if (!pf) {

@@ -2,6 +2,7 @@
 #ifndef _SRIOV_HELPER_H
 #define _SRIOV_HELPER_H
 
+#include <linux/if.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -18,27 +19,36 @@ enum sriovh_source {
 
 #define SRIOVH_REASON_LEN 128
 
+/* The outcome of one per-VF key over the VFs of a set, in the last pass. */
+struct sriovh_vfres {
+	int err;		/* the first refusal, 0 when none */
+	u16 vf;			/* the VF that refused first */
+	u16 failed;		/* how many VFs refused */
+	u16 tried;		/* how many VFs it was set on or checked */
+};
+
 /*
- * Per-VF settings (configfs <PF>/vfN/), applied through the PF network
- * device's VF operations, as "ip link set PF vf N ..." does. Lives in a
- * configfs rule's vf_cfgs, under sriovh_lock.
+ * Per-VF settings for VFs first..last of one PF: a configfs vfN or vfN-M
+ * directory (on its entry's vf_sets) or a vf= parameter entry (on
+ * sriovh_param_vfsets). vfcfg.c owns it: it writes the values (for the
+ * stores that configfs_vf.c and params.c forward) and the results, all
+ * under sriovh_lock.
  */
-struct sriovh_vfcfg {
+struct sriovh_vfset {
 	struct list_head node;
-	u16 index;
+	enum sriovh_source source;
+	struct sriovh_target pf;
+	u16 first;
+	u16 last;
 	u32 gen;		/* bumped by every store */
-	bool mac_set;
-	bool vlan_set;
-	bool trust_set;
-	bool spoofchk_set;
-	u8 mac[6];
-	u16 vlan;
-	bool trust;
-	bool spoofchk;
-	/* The last apply of generation gen, for vfN/status. */
+	struct sriovh_vfvals v;
+
+	/* The last pass of generation gen, for status and the inventory. */
+	u32 pass_gen;		/* the generation a pass is collecting for */
 	bool done;
-	int err;
-	char result[SRIOVH_REASON_LEN];
+	int numvfs;		/* VFs the PF had then; -1: no netdev */
+	char drv[32];		/* the PF driver asked */
+	struct sriovh_vfres res[SRIOVH_NR_VKEYS];
 };
 
 /* One configured target: "apply @vfs to the PF(s) that @target names". */
@@ -52,7 +62,7 @@ struct sriovh_rule {
 	enum sriovh_irq_mode irq;
 	struct sriovh_cpulist irq_cpus;	/* nr == 0: the PF's default set */
 	struct sriovh_vfdrv vf_driver;
-	struct list_head vf_cfgs;	/* struct sriovh_vfcfg, configfs only */
+	struct list_head vf_sets;	/* struct sriovh_vfset, configfs only */
 };
 
 /* Why the PCI core would refuse a VF count, found before asking it. */
@@ -81,6 +91,9 @@ enum sriovh_pf_state {
 /* A pass that found no memory (only ever seen under fault injection). */
 #define SRIOVH_NOMEM_RETRY_MS	1000
 
+/* The highest VF index a set may name while its PF is not there to ask. */
+#define SRIOVH_VF_UNKNOWN_LAST	4095
+
 /*
  * One PF that a rule has matched, keyed by its address. The work looks the
  * device up again each time it runs, so a queued item holds no pci_dev
@@ -105,7 +118,8 @@ struct sriovh_pf {
 	int err;
 	char reason[SRIOVH_REASON_LEN];
 	char vf_note[SRIOVH_REASON_LEN];	/* what keeps VFs from vf_driver */
-	u16 vfcfg_failed;			/* per-VF settings refused */
+	u16 vfcfg_failed;			/* sets with a refused setting */
+	char netdev[IFNAMSIZ];			/* the PF netdev VFs are set on */
 
 	/* The last fit diagnosis, for the inventory. */
 	bool diagnosed;
@@ -117,6 +131,7 @@ struct sriovh_pf {
 extern struct mutex sriovh_lock;
 extern struct list_head sriovh_cfs_rules;
 extern struct list_head sriovh_param_rules;
+extern struct list_head sriovh_param_vfsets;
 extern bool sriovh_stopping;
 
 struct sriovh_diag {
@@ -144,6 +159,14 @@ void sriovh_pdev_target(struct pci_dev *pdev, struct sriovh_target *t);
 ssize_t sriovh_rule_status_locked(const struct sriovh_rule *rule, char *buf,
 				  size_t len);
 void sriovh_pf_gone_locked(struct pci_dev *pdev, const char *why);
+struct sriovh_vfset *sriovh_vfset_for_locked(struct pci_dev *pf, u16 index);
+bool sriovh_vfsets_any_locked(struct pci_dev *pf);
+/* Loop with for (s = NULL; (s = sriovh_vfset_next_locked(pf, s)); ). */
+struct sriovh_vfset *sriovh_vfset_next_locked(struct pci_dev *pf,
+					      struct sriovh_vfset *prev);
+void sriovh_vfdrv_for_locked(struct pci_dev *pf, const struct sriovh_rule *rule,
+			     u16 index, struct sriovh_vfdrv *d);
+u16 sriovh_vf_last_allowed(const struct sriovh_target *pf);
 void sriovh_pfs_stop(void);
 void sriovh_pfs_free(void);
 
@@ -177,16 +200,34 @@ void sriovh_irq_allowed(struct pci_dev *pf, const struct sriovh_cpulist *cpus,
 			struct cpumask *mask, bool *fallback);
 void sriovh_show_vf_irqs(struct seq_file *m, struct pci_dev *vf);
 
+/* inuse.c */
+bool sriovh_drv_is_vfio(struct device_driver *drv);
+bool sriovh_vf_in_use(struct pci_dev *vf, char *why, size_t len);
+
+/* numvfs.c */
+int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
+
 /* vfdrv.c */
 void sriovh_vfdrv_add(struct pci_dev *vf);
-void sriovh_vfdrv_prepare(const struct sriovh_vfdrv *d);
-void sriovh_vfdrv_precheck(struct pci_dev *pdev, const struct sriovh_vfdrv *d);
+void sriovh_vfdrv_prepare(struct pci_dev *pdev);
+void sriovh_vfdrv_precheck(struct pci_dev *pdev);
 void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
-			 const struct sriovh_vfdrv *d, bool move, bool report);
+			 bool move, bool report);
 
 /* vfcfg.c */
-void sriovh_vfcfg_pending_locked(const struct sriovh_rule *rule);
+struct sriovh_vfset *sriovh_vfset_alloc(enum sriovh_source source,
+					const struct sriovh_target *pf,
+					u16 first, u16 last);
+int sriovh_vfset_store_locked(struct sriovh_vfset *s, enum sriovh_vf_key k,
+			      const struct sriovh_vfvals *in, bool set,
+			      const char **why);
+ssize_t sriovh_vfset_status_locked(const struct sriovh_vfset *s, char *buf,
+				   size_t len);
+const char *sriovh_vfset_state_locked(const struct sriovh_vfset *s);
+void sriovh_vfcfg_pending_locked(struct pci_dev *pf);
 void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev);
+struct net_device *sriovh_pf_netdev(struct pci_dev *pdev);
+void sriovh_pf_netdev_name(struct pci_dev *pdev, char *buf, size_t len);
 
 /* configfs_vf.c */
 struct config_group;
@@ -218,12 +259,15 @@ static inline struct pci_dev *sriovh_next_vf(struct pci_dev *pf,
 	return NULL;
 }
 
-/* The bound driver's name, or NULL; dev->driver is read once. */
+/*
+ * The bound driver's name, or NULL. The caller holds device_lock(pdev):
+ * only that keeps the driver bound (the driver core unbinds under it), and
+ * so its module, and the name, in memory.
+ */
 static inline const char *sriovh_driver_of(struct pci_dev *pdev)
 {
-	struct device_driver *drv = READ_ONCE(pdev->dev.driver);
-
-	return drv ? drv->name : NULL;
+	device_lock_assert(&pdev->dev);
+	return pdev->dev.driver ? pdev->dev.driver->name : NULL;
 }
 
 static inline const char *sriovh_source_name(enum sriovh_source src)

@@ -1,14 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-VF settings (MAC, port VLAN, trust, spoof check), applied through the
- * PF network device's own VF operations, the ones "ip link set PF vf N"
- * reaches through rtnetlink. They live in the PF driver, not in the VF:
- * they are lost when the VFs are destroyed, so they are applied again
- * whenever VFs appear (the bus notifier queues a pass), and only where
- * the driver's current value differs, since some drivers reset the VF on
- * every set.
+ * Per-VF settings (MAC, VLAN with priority and protocol, spoof check,
+ * trust, link state, RSS query, TX rates, InfiniBand GUIDs), applied
+ * through the PF network device's own VF operations: the ones "ip link set
+ * PF vf N ..." reaches through rtnetlink (net/core/rtnetlink.c,
+ * do_setvfinfo()). They live in the PF driver, not in the VF: they are
+ * lost when the VFs are destroyed, so they are applied again whenever VFs
+ * appear (the bus notifier queues a pass), and only where the driver's
+ * current value differs, since some drivers reset the VF on every set
+ * (igb does on a MAC write).
+ *
+ * This file owns struct sriovh_vfset: the values configfs and the vf=
+ * parameter store into it, and the results the passes write.
+ *
+ * Every key is applied on its own: a driver that lacks an operation or
+ * refuses a value fails that key, named in status with the driver and
+ * the errno, and every other key of the VF is still set. Keys that one
+ * operation carries together fail together: vlan, qos and vlan_proto
+ * (ndo_set_vf_vlan), min_tx_rate and max_tx_rate (ndo_set_vf_rate).
  */
 #include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -16,234 +28,634 @@
 
 #include "sriov_helper.h"
 
-/*
- * The PF's network device. VFs are configured on the PF, which stays in
- * the initial namespace on hosts (it is the VFs that move to containers).
- */
-static struct net_device *sriovh_pf_netdev(struct pci_dev *pdev)
+#define SRIOVH_VK(k)	(1u << SRIOVH_VK_##k)
+#define SRIOVH_VK_VLANS	(SRIOVH_VK(VLAN) | SRIOVH_VK(QOS) | SRIOVH_VK(VLAN_PROTO))
+#define SRIOVH_VK_RATES	(SRIOVH_VK(MIN_TX_RATE) | SRIOVH_VK(MAX_TX_RATE))
+/* What goes through the PF's netdev; vf_driver is the PCI core's. */
+#define SRIOVH_VK_NETDEV	(~SRIOVH_VK(VF_DRIVER) & \
+				 ((1u << SRIOVH_NR_VKEYS) - 1))
+
+/* For "igb has no VF <what> control": the operation each key needs. */
+static const char * const sriovh_vk_op[SRIOVH_NR_VKEYS] = {
+	[SRIOVH_VK_MAC] = "MAC",
+	[SRIOVH_VK_VLAN] = "VLAN",
+	[SRIOVH_VK_QOS] = "VLAN",
+	[SRIOVH_VK_VLAN_PROTO] = "VLAN",
+	[SRIOVH_VK_SPOOFCHK] = "spoof check",
+	[SRIOVH_VK_TRUST] = "trust",
+	[SRIOVH_VK_LINK_STATE] = "link state",
+	[SRIOVH_VK_QUERY_RSS] = "RSS query",
+	[SRIOVH_VK_MIN_TX_RATE] = "rate limit",
+	[SRIOVH_VK_MAX_TX_RATE] = "rate limit",
+	[SRIOVH_VK_NODE_GUID] = "GUID",
+	[SRIOVH_VK_PORT_GUID] = "GUID",
+	[SRIOVH_VK_VF_DRIVER] = "driver",
+};
+
+struct sriovh_vfset *sriovh_vfset_alloc(enum sriovh_source source,
+					const struct sriovh_target *pf,
+					u16 first, u16 last)
 {
-	struct net_device *dev;
+	struct sriovh_vfset *s = kzalloc(sizeof(*s), GFP_KERNEL);
 
-	ASSERT_RTNL();
-	for_each_netdev(&init_net, dev)
-		if (dev->dev.parent == &pdev->dev)
-			return dev;
-	return NULL;
-}
-
-static void sriovh_vfcfg_result(struct sriovh_vfcfg *c, int err,
-				const char *fmt, ...) __printf(3, 4);
-
-static void sriovh_vfcfg_result(struct sriovh_vfcfg *c, int err,
-				const char *fmt, ...)
-{
-	va_list args;
-
-	c->done = true;
-	c->err = err;
-	va_start(args, fmt);
-	vscnprintf(c->result, sizeof(c->result), fmt, args);
-	va_end(args);
-}
-
-/* Note a refusal by the driver in the log and in vfN/status. */
-static void sriovh_vfcfg_refused(struct pci_dev *pdev, struct sriovh_vfcfg *c,
-				 const char *what, int err)
-{
-	const char *drv = dev_driver_string(&pdev->dev);
-	char why[SRIOVH_REASON_LEN];
-
-	if (err == -EOPNOTSUPP)
-		snprintf(why, sizeof(why), "driver %s cannot set %s on VFs (%d)",
-			 drv, what, err);
-	else
-		snprintf(why, sizeof(why), "driver %s refused %s (%d)", drv,
-			 what, err);
-	sriovh_vfcfg_result(c, err, "failed: %s", why);
-	pci_err(pdev, "sriov_helper: vf %u: %s\n", c->index, why);
-}
-
-/* Called with rtnl held; fills in c's result. */
-static void sriovh_vfcfg_apply_one(struct pci_dev *pdev, struct net_device *ndev,
-				   struct sriovh_vfcfg *c, int numvfs)
-{
-	const struct net_device_ops *ops = ndev->netdev_ops;
-	struct ifla_vf_info ivi = {};
-	char what[32];
-	bool known;
-	int ret;
-
-	if (c->index >= numvfs) {
-		sriovh_vfcfg_result(c, -ENOENT, "waiting: VF %u does not exist (%d VFs)",
-				    c->index, numvfs);
-		return;
-	}
-	/* What the driver has now: set only what differs. */
-	known = ops->ndo_get_vf_config &&
-		!ops->ndo_get_vf_config(ndev, c->index, &ivi);
-
-	if (c->mac_set && !(known && ether_addr_equal(ivi.mac, c->mac))) {
-		ret = ops->ndo_set_vf_mac ?
-		      ops->ndo_set_vf_mac(ndev, c->index, c->mac) : -EOPNOTSUPP;
-		if (ret) {
-			snprintf(what, sizeof(what), "mac %pM", c->mac);
-			sriovh_vfcfg_refused(pdev, c, what, ret);
-			return;
-		}
-	}
-	if (c->vlan_set && !(known && ivi.vlan == c->vlan && !ivi.qos)) {
-		ret = ops->ndo_set_vf_vlan ?
-		      ops->ndo_set_vf_vlan(ndev, c->index, c->vlan, 0,
-					   htons(ETH_P_8021Q)) : -EOPNOTSUPP;
-		if (ret) {
-			snprintf(what, sizeof(what), "vlan %u", c->vlan);
-			sriovh_vfcfg_refused(pdev, c, what, ret);
-			return;
-		}
-	}
-	if (c->spoofchk_set && !(known && !!ivi.spoofchk == c->spoofchk)) {
-		ret = ops->ndo_set_vf_spoofchk ?
-		      ops->ndo_set_vf_spoofchk(ndev, c->index, c->spoofchk) :
-		      -EOPNOTSUPP;
-		if (ret) {
-			snprintf(what, sizeof(what), "spoofchk %s",
-				 c->spoofchk ? "on" : "off");
-			sriovh_vfcfg_refused(pdev, c, what, ret);
-			return;
-		}
-	}
-	if (c->trust_set && !(known && !!ivi.trusted == c->trust)) {
-		ret = ops->ndo_set_vf_trust ?
-		      ops->ndo_set_vf_trust(ndev, c->index, c->trust) :
-		      -EOPNOTSUPP;
-		if (ret) {
-			snprintf(what, sizeof(what), "trust %s",
-				 c->trust ? "on" : "off");
-			sriovh_vfcfg_refused(pdev, c, what, ret);
-			return;
-		}
-	}
-	sriovh_vfcfg_result(c, 0, "applied");
-}
-
-/*
- * Copy the rule's per-VF settings, so that rtnl is taken without ours.
- * Out of memory, the pass is queued again: the settings stay what was
- * last asked, only later.
- */
-static struct sriovh_vfcfg *sriovh_vfcfg_copy(struct sriovh_pf *pf,
-					      struct pci_dev *pdev,
-					      unsigned int *nr)
-{
-	const struct sriovh_rule *rule;
-	const struct sriovh_vfcfg *c;
-	struct sriovh_vfcfg *copy = NULL;
-	unsigned int n = 0;
-
-	mutex_lock(&sriovh_lock);
-	rule = sriovh_rule_lookup_locked(pdev);
-	if (rule && rule->source == SRIOVH_SRC_CONFIGFS) {
-		list_for_each_entry(c, &rule->vf_cfgs, node)
-			n++;
-		if (n)
-			copy = kmalloc_array(n, sizeof(*copy), GFP_KERNEL);
-		if (copy) {
-			n = 0;
-			list_for_each_entry(c, &rule->vf_cfgs, node)
-				copy[n++] = *c;
-		}
-	}
-	if (n && !copy) {
-		pci_err(pdev, "sriov_helper: out of memory; per-VF settings not applied yet, trying again in 1 s\n");
-		pf->todo |= SRIOVH_TODO_VFS;
-		sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
-	}
-	mutex_unlock(&sriovh_lock);
-	*nr = copy ? n : 0;
-	return copy;
-}
-
-/* Results back to the settings they came from, unless rewritten since. */
-static unsigned int sriovh_vfcfg_store(struct pci_dev *pdev,
-				       const struct sriovh_vfcfg *copy,
-				       unsigned int nr)
-{
-	const struct sriovh_rule *rule;
-	struct sriovh_vfcfg *c;
-	unsigned int i, failed = 0;
-
-	lockdep_assert_held(&sriovh_lock);
-	for (i = 0; i < nr; i++)
-		if (copy[i].err && copy[i].err != -ENOENT)
-			failed++;
-	rule = sriovh_rule_lookup_locked(pdev);
-	if (!rule)
-		return failed;
-	list_for_each_entry(c, &rule->vf_cfgs, node) {
-		for (i = 0; i < nr; i++) {
-			if (copy[i].index != c->index || copy[i].gen != c->gen)
-				continue;
-			c->done = copy[i].done;
-			c->err = copy[i].err;
-			strscpy(c->result, copy[i].result, sizeof(c->result));
-		}
-	}
-	return failed;
+	if (!s)
+		return NULL;
+	INIT_LIST_HEAD(&s->node);
+	s->source = source;
+	s->pf = *pf;
+	s->first = first;
+	s->last = last;
+	return s;
 }
 
 /**
- * sriovh_vfcfg_pending_locked() - the PF's VFs are new: their settings are
- * to be set again
- * @rule: the rule in force for the PF
+ * sriovh_vfset_store_locked() - set or unset one key of a set
+ * @s: the set
+ * @k: the key
+ * @in: where the new value is (ignored when unsetting)
+ * @set: set it (true) or leave it to the driver from now on (false)
+ * @why: on a refusal, a static description
  *
- * Re-created VFs come back with the driver's defaults: until the pass
- * sets them again, vfN/status says pending, not applied.
+ * The set must stay one request a driver could take (parse.c,
+ * sriovh_vfvals_conflict()); otherwise nothing changes.
+ *
+ * Return: 0, or -EINVAL with @why set.
  */
-void sriovh_vfcfg_pending_locked(const struct sriovh_rule *rule)
+int sriovh_vfset_store_locked(struct sriovh_vfset *s, enum sriovh_vf_key k,
+			      const struct sriovh_vfvals *in, bool set,
+			      const char **why)
 {
-	struct sriovh_vfcfg *c;
+	struct sriovh_vfvals v = s->v, src = *in;
+	enum sriovh_vf_key bad;
 
 	lockdep_assert_held(&sriovh_lock);
-	list_for_each_entry(c, &rule->vf_cfgs, node)
-		c->done = false;
+	src.set = set ? 1u << k : 0;
+	sriovh_vfvals_take(&v, &src, k);
+	if (!set && k == SRIOVH_VK_VLAN &&
+	    (v.set & (SRIOVH_VK(QOS) | SRIOVH_VK(VLAN_PROTO)))) {
+		*why = "qos and vlan_proto go with the VLAN: clear them first";
+		return -EINVAL;
+	}
+	*why = sriovh_vfvals_conflict(&v, s->first == s->last, &bad);
+	if (*why)
+		return -EINVAL;
+	s->v = v;
+	s->gen++;
+	s->done = false;
+	return 0;
+}
+
+static unsigned int sriovh_vfset_failed_keys(const struct sriovh_vfset *s)
+{
+	unsigned int k, mask = 0;
+
+	for (k = 0; k < SRIOVH_NR_VKEYS; k++)
+		if ((s->v.set & (1u << k)) && s->res[k].failed)
+			mask |= 1u << k;
+	return mask;
+}
+
+/* unset, pending, applied, waiting or failed: the inventory's word. */
+const char *sriovh_vfset_state_locked(const struct sriovh_vfset *s)
+{
+	lockdep_assert_held(&sriovh_lock);
+	if (!s->v.set)
+		return "unset";
+	if (!s->done)
+		return "pending";
+	if (sriovh_vfset_failed_keys(s))
+		return "failed";
+	return (int)s->last >= s->numvfs ? "waiting" : "applied";
+}
+
+/* "waiting: VF 9 does not exist (7 VFs)", for VFs of the set not there. */
+static int sriovh_vfset_waiting(const struct sriovh_vfset *s, char *buf,
+				size_t len)
+{
+	u16 from = max_t(int, s->first, s->numvfs);
+
+	if (from == s->last)
+		return scnprintf(buf, len, "waiting: VF %u does not exist (%d VFs)\n",
+				 from, s->numvfs);
+	return scnprintf(buf, len, "waiting: VFs %u-%u do not exist (%d VFs)\n",
+			 from, s->last, s->numvfs);
+}
+
+/* The keys one driver operation carries together with @k. */
+static u32 sriovh_vk_group(enum sriovh_vf_key k)
+{
+	if (SRIOVH_VK_VLANS & (1u << k))
+		return SRIOVH_VK_VLANS;
+	if (SRIOVH_VK_RATES & (1u << k))
+		return SRIOVH_VK_RATES;
+	return 1u << k;
+}
+
+/*
+ * Why key @k was refused, in words: "igb has no VF link state control",
+ * "igb refused vlan 100 vlan_proto 802.1ad". Told from the errno and the
+ * set's values, which are those the pass tried (a store since then
+ * discards the results).
+ */
+static int sriovh_vfres_why(const struct sriovh_vfset *s, enum sriovh_vf_key k,
+			    char *buf, size_t len)
+{
+	u32 keys = sriovh_vk_group(k) & s->v.set;
+	char val[SRIOVH_VF_VALUE_STRLEN];
+	int err = s->res[k].err;
+	unsigned int j;
+	int n;
+
+	if (err == -ENODEV)
+		return scnprintf(buf, len, "the PF has no network device (driver %s)",
+				 s->drv);
+	if (k == SRIOVH_VK_VF_DRIVER)
+		return scnprintf(buf, len, "not on %s (see the entry's status)",
+				 sriovh_vf_driver_name(&s->v.vf_driver));
+	if (err == -EOPNOTSUPP)
+		return scnprintf(buf, len, "%s has no VF %s control", s->drv,
+				 sriovh_vk_op[k]);
+	n = scnprintf(buf, len, "%s refused", s->drv);
+	for (j = 0; j < SRIOVH_NR_VKEYS; j++) {
+		if (!(keys & (1u << j)))
+			continue;
+		sriovh_format_vf_value(j, &s->v, val, sizeof(val));
+		n += scnprintf(buf + n, len - n, " %s %s", sriovh_vf_key_name(j),
+			       val);
+	}
+	return n;
+}
+
+/**
+ * sriovh_vfset_status_locked() - vfN/status
+ * @s: the set
+ * @buf: a PAGE_SIZE buffer
+ * @len: its size
+ *
+ * One line, unset, pending, applied or waiting: ...; or, when a driver
+ * refused something, "failed: KEYS" and then a line per key that is set,
+ * "KEY: applied" or "KEY: why (errno)".
+ *
+ * Return: the length written.
+ */
+ssize_t sriovh_vfset_status_locked(const struct sriovh_vfset *s, char *buf,
+				   size_t len)
+{
+	unsigned int failed, k;
+	const char *sep = "";
+	ssize_t n = 0;
+
+	lockdep_assert_held(&sriovh_lock);
+	if (!s->v.set)
+		return scnprintf(buf, len, "unset\n");
+	if (!s->done)
+		return scnprintf(buf, len, "pending\n");
+	failed = sriovh_vfset_failed_keys(s);
+	if (!failed) {
+		if ((int)s->last >= s->numvfs)
+			return sriovh_vfset_waiting(s, buf, len);
+		return scnprintf(buf, len, "applied\n");
+	}
+	n += scnprintf(buf + n, len - n, "failed: ");
+	for (k = 0; k < SRIOVH_NR_VKEYS; k++) {
+		if (!(failed & (1u << k)))
+			continue;
+		n += scnprintf(buf + n, len - n, "%s%s", sep,
+			       sriovh_vf_key_name(k));
+		sep = ", ";
+	}
+	n += scnprintf(buf + n, len - n, "\n");
+	for (k = 0; k < SRIOVH_NR_VKEYS; k++) {
+		const struct sriovh_vfres *r = &s->res[k];
+
+		if (!(s->v.set & (1u << k)))
+			continue;
+		if (!r->failed) {
+			n += scnprintf(buf + n, len - n, "%s: applied\n",
+				       sriovh_vf_key_name(k));
+			continue;
+		}
+		n += scnprintf(buf + n, len - n, "%s: ", sriovh_vf_key_name(k));
+		n += sriovh_vfres_why(s, k, buf + n, len - n);
+		n += scnprintf(buf + n, len - n, " (%d)", r->err);
+		if (r->tried > 1)
+			n += scnprintf(buf + n, len - n,
+				       " on %u of %u VFs, first VF %u",
+				       r->failed, r->tried, r->vf);
+		n += scnprintf(buf + n, len - n, "\n");
+	}
+	if ((int)s->last >= s->numvfs)
+		n += sriovh_vfset_waiting(s, buf + n, len - n);
+	return n;
+}
+
+/**
+ * sriovh_vfcfg_pending_locked() - the PF's VFs are new
+ * @pf: the PF
+ *
+ * Re-created VFs come back with the driver's defaults: until the pass
+ * sets them again, status says pending, not applied.
+ */
+void sriovh_vfcfg_pending_locked(struct pci_dev *pf)
+{
+	struct sriovh_vfset *s;
+
+	for (s = NULL; (s = sriovh_vfset_next_locked(pf, s)); )
+		s->done = false;
+}
+
+/*
+ * The PF's network device that VF operations go through: a netdev of the
+ * PF (any namespace: it is a child of the PF's device, wherever it lives)
+ * that has them. A PF may have several: one per port (mlx4 has two, each
+ * with its VFs' settings for that port) and, in switchdev mode,
+ * representors, which have no VF operations. The lowest dev_port is
+ * taken, the first port. Called with rtnl held, which keeps netdevs
+ * registered and their ops in place.
+ */
+struct sriovh_nd_pick {
+	struct net_device *best;
+	unsigned int n;
+	/* best's, copied while it is referenced (outside rtnl, it can go) */
+	unsigned short port;
+	char name[IFNAMSIZ];
+};
+
+static int sriovh_nd_consider(struct device *d, void *arg)
+{
+	struct sriovh_nd_pick *p = arg;
+	const struct net_device_ops *ops;
+	struct net_device *nd;
+
+	if (!d->class || strcmp(d->class->name, "net"))
+		return 0;
+	nd = to_net_dev(d);
+	ops = nd->netdev_ops;
+	if (!ops->ndo_get_vf_config && !ops->ndo_set_vf_mac &&
+	    !ops->ndo_set_vf_vlan)
+		return 0;
+	p->n++;
+	if (!p->best || nd->dev_port < p->port) {
+		p->best = nd;
+		p->port = nd->dev_port;
+		strscpy(p->name, nd->name, sizeof(p->name));
+	}
+	return 0;
+}
+
+struct net_device *sriovh_pf_netdev(struct pci_dev *pdev)
+{
+	struct sriovh_nd_pick p = {};
+
+	ASSERT_RTNL();
+	device_for_each_child(&pdev->dev, &p, sriovh_nd_consider);
+	return p.best;
+}
+
+/*
+ * Its name, for the inventory, without rtnl: the child walk holds a
+ * reference on each device, so the net_device stays in memory; a rename
+ * racing with us shows the old or the new name.
+ */
+void sriovh_pf_netdev_name(struct pci_dev *pdev, char *buf, size_t len)
+{
+	struct sriovh_nd_pick p = {};
+
+	device_for_each_child(&pdev->dev, &p, sriovh_nd_consider);
+	strscpy(buf, p.name, len);
+}
+
+/* What one VF's pass found, key by key, before it is merged into its set. */
+struct sriovh_vf_outcome {
+	int err[SRIOVH_NR_VKEYS];
+	u32 tried;
+};
+
+/* Note @err for every key in @keys; status tells it in words. */
+static void sriovh_vf_refused(struct sriovh_vf_outcome *o, u32 keys, int err)
+{
+	unsigned int k;
+
+	for (k = 0; k < SRIOVH_NR_VKEYS; k++)
+		if (keys & (1u << k))
+			o->err[k] = err;
+}
+
+/*
+ * What the driver has now, read as rtnetlink does (rtnl_fill_vfinfo()):
+ * spoofchk, trusted and rss_query_en preset to -1, "the driver does not
+ * report it", so that a value we cannot see is always set.
+ */
+static bool sriovh_vf_read(struct net_device *nd, int vf,
+			   struct ifla_vf_info *ivi)
+{
+	memset(ivi, 0, sizeof(*ivi));
+	ivi->vf = vf;
+	ivi->spoofchk = -1;
+	ivi->rss_query_en = -1;
+	ivi->trusted = -1;
+	ivi->linkstate = IFLA_VF_LINK_STATE_AUTO;
+	ivi->vlan_proto = htons(ETH_P_8021Q);
+	return nd->netdev_ops->ndo_get_vf_config &&
+	       !nd->netdev_ops->ndo_get_vf_config(nd, vf, ivi);
+}
+
+/* An on/off the driver reported (not -1) and that is already @want. */
+static bool sriovh_flag_is(bool known, u32 have, bool want)
+{
+	return known && have != (u32)-1 && !!have == want;
+}
+
+static void sriovh_vf_set_vlan(struct net_device *nd, int vf,
+			       const struct sriovh_vfvals *v,
+			       const struct ifla_vf_info *ivi, bool known,
+			       struct sriovh_vf_outcome *o)
+{
+	const struct net_device_ops *ops = nd->netdev_ops;
+	__be16 proto = htons(v->vlan_proto == SRIOVH_PROTO_8021AD ?
+			     ETH_P_8021AD : ETH_P_8021Q);
+	int ret;
+
+	if (known && ivi->vlan == v->vlan && ivi->qos == v->qos &&
+	    ivi->vlan_proto == proto)
+		return;
+	ret = ops->ndo_set_vf_vlan ?
+	      ops->ndo_set_vf_vlan(nd, vf, v->vlan, v->qos, proto) :
+	      -EOPNOTSUPP;
+	if (ret)
+		sriovh_vf_refused(o, v->set & SRIOVH_VK_VLANS, ret);
+}
+
+static void sriovh_vf_set_rate(struct net_device *nd, int vf,
+			       const struct sriovh_vfvals *v,
+			       const struct ifla_vf_info *ivi, bool known,
+			       struct sriovh_vf_outcome *o)
+{
+	const struct net_device_ops *ops = nd->netdev_ops;
+	/* A rate not given stays what the driver has, as ip link does. */
+	u32 min = v->set & SRIOVH_VK(MIN_TX_RATE) ? v->min_tx_rate :
+		  known ? ivi->min_tx_rate : 0;
+	u32 max = v->set & SRIOVH_VK(MAX_TX_RATE) ? v->max_tx_rate :
+		  known ? ivi->max_tx_rate : 0;
+	int ret;
+
+	if (known && ivi->min_tx_rate == min && ivi->max_tx_rate == max)
+		return;
+	ret = ops->ndo_set_vf_rate ?
+	      ops->ndo_set_vf_rate(nd, vf, (int)min, (int)max) : -EOPNOTSUPP;
+	if (ret)
+		sriovh_vf_refused(o, v->set & SRIOVH_VK_RATES, ret);
+}
+
+/* InfiniBand GUIDs, only on InfiniBand netdevs (as rtnetlink checks). */
+static void sriovh_vf_set_guid(struct net_device *nd, int vf,
+			       const struct sriovh_vfvals *v,
+			       struct sriovh_vf_outcome *o)
+{
+	const struct net_device_ops *ops = nd->netdev_ops;
+	struct ifla_vf_guid node = {}, port = {};
+	bool known = false;
+	int ret;
+
+	if (nd->type != ARPHRD_INFINIBAND || !ops->ndo_set_vf_guid) {
+		sriovh_vf_refused(o, v->set & (SRIOVH_VK(NODE_GUID) |
+					       SRIOVH_VK(PORT_GUID)), -EOPNOTSUPP);
+		return;
+	}
+	if (ops->ndo_get_vf_guid)
+		known = !ops->ndo_get_vf_guid(nd, vf, &node, &port);
+	if ((v->set & SRIOVH_VK(NODE_GUID)) &&
+	    !(known && node.guid == v->node_guid)) {
+		ret = ops->ndo_set_vf_guid(nd, vf, v->node_guid,
+					   IFLA_VF_IB_NODE_GUID);
+		if (ret)
+			sriovh_vf_refused(o, 1u << SRIOVH_VK_NODE_GUID, ret);
+	}
+	if ((v->set & SRIOVH_VK(PORT_GUID)) &&
+	    !(known && port.guid == v->port_guid)) {
+		ret = ops->ndo_set_vf_guid(nd, vf, v->port_guid,
+					   IFLA_VF_IB_PORT_GUID);
+		if (ret)
+			sriovh_vf_refused(o, 1u << SRIOVH_VK_PORT_GUID, ret);
+	}
+}
+
+/* Called with rtnl held: set what differs of @v on VF @vf of @nd. */
+static void sriovh_vf_apply(struct net_device *nd, int vf,
+			    const struct sriovh_vfvals *v,
+			    struct sriovh_vf_outcome *o)
+{
+	const struct net_device_ops *ops = nd->netdev_ops;
+	struct ifla_vf_info ivi;
+	bool known = sriovh_vf_read(nd, vf, &ivi);
+	int ret;
+
+	if ((v->set & SRIOVH_VK(MAC)) &&
+	    !(known && ether_addr_equal(ivi.mac, v->mac))) {
+		ret = ops->ndo_set_vf_mac ?
+		      ops->ndo_set_vf_mac(nd, vf, (u8 *)v->mac) : -EOPNOTSUPP;
+		if (ret)
+			sriovh_vf_refused(o, 1u << SRIOVH_VK_MAC, ret);
+	}
+	if (v->set & SRIOVH_VK(VLAN))
+		sriovh_vf_set_vlan(nd, vf, v, &ivi, known, o);
+	if ((v->set & SRIOVH_VK(SPOOFCHK)) &&
+	    !sriovh_flag_is(known, ivi.spoofchk, v->spoofchk)) {
+		ret = ops->ndo_set_vf_spoofchk ?
+		      ops->ndo_set_vf_spoofchk(nd, vf, v->spoofchk) :
+		      -EOPNOTSUPP;
+		if (ret)
+			sriovh_vf_refused(o, 1u << SRIOVH_VK_SPOOFCHK, ret);
+	}
+	if ((v->set & SRIOVH_VK(TRUST)) &&
+	    !sriovh_flag_is(known, ivi.trusted, v->trust)) {
+		ret = ops->ndo_set_vf_trust ?
+		      ops->ndo_set_vf_trust(nd, vf, v->trust) : -EOPNOTSUPP;
+		if (ret)
+			sriovh_vf_refused(o, 1u << SRIOVH_VK_TRUST, ret);
+	}
+	if ((v->set & SRIOVH_VK(LINK_STATE)) &&
+	    !(known && ivi.linkstate == v->link_state)) {
+		ret = ops->ndo_set_vf_link_state ?
+		      ops->ndo_set_vf_link_state(nd, vf, v->link_state) :
+		      -EOPNOTSUPP;
+		if (ret)
+			sriovh_vf_refused(o, 1u << SRIOVH_VK_LINK_STATE, ret);
+	}
+	if ((v->set & SRIOVH_VK(QUERY_RSS)) &&
+	    !sriovh_flag_is(known, ivi.rss_query_en, v->query_rss)) {
+		ret = ops->ndo_set_vf_rss_query_en ?
+		      ops->ndo_set_vf_rss_query_en(nd, vf, v->query_rss) :
+		      -EOPNOTSUPP;
+		if (ret)
+			sriovh_vf_refused(o, 1u << SRIOVH_VK_QUERY_RSS, ret);
+	}
+	if (v->set & SRIOVH_VK_RATES)
+		sriovh_vf_set_rate(nd, vf, v, &ivi, known, o);
+	if (v->set & (SRIOVH_VK(NODE_GUID) | SRIOVH_VK(PORT_GUID)))
+		sriovh_vf_set_guid(nd, vf, v, o);
+}
+
+/*
+ * vf_driver of a set: is the VF where it was sent? Called with
+ * device_lock(VF), which keeps its driver (and the name) in place.
+ */
+static void sriovh_vf_check_driver(struct pci_dev *vf,
+				   const struct sriovh_vfdrv *d,
+				   struct sriovh_vf_outcome *o)
+{
+	const char *cur = sriovh_driver_of(vf);
+	bool there;
+
+	if (d->mode == SRIOVH_VFDRV_NONE)
+		there = !cur;
+	else if (d->mode == SRIOVH_VFDRV_NAMED)
+		there = cur && !strcmp(cur, d->name);
+	else
+		there = true;
+	if (there)
+		return;
+	o->err[SRIOVH_VK_VF_DRIVER] = -EBUSY;
+}
+
+/* A pass begins: forget the last results of a set of the PF. */
+static void sriovh_vfset_begin(struct sriovh_vfset *s,
+			       const struct sriovh_vfset *proto)
+{
+	s->pass_gen = s->gen;
+	s->numvfs = proto->numvfs;
+	strscpy(s->drv, proto->drv, sizeof(s->drv));
+	memset(s->res, 0, sizeof(s->res));
+}
+
+/*
+ * A pass ends: results stand for the generation they were collected for.
+ * Return: whether the set has a refused setting.
+ */
+static bool sriovh_vfset_end(struct sriovh_vfset *s)
+{
+	if (s->pass_gen != s->gen)
+		return false;
+	s->done = true;
+	return sriovh_vfset_failed_keys(s);
+}
+
+/* One VF's outcome into the results of its set, unless it was rewritten. */
+static void sriovh_vfset_merge(struct sriovh_vfset *s, u16 index,
+			       const struct sriovh_vf_outcome *o)
+{
+	unsigned int k;
+
+	if (s->pass_gen != s->gen)
+		return;
+	for (k = 0; k < SRIOVH_NR_VKEYS; k++) {
+		struct sriovh_vfres *r = &s->res[k];
+
+		if (!(o->tried & (1u << k)))
+			continue;
+		r->tried++;
+		if (!o->err[k])
+			continue;
+		if (!r->failed++) {
+			r->err = o->err[k];
+			r->vf = index;
+		}
+	}
+}
+
+/*
+ * One VF: copy its set's values under sriovh_lock, check its driver under
+ * its own device_lock, set the rest under rtnl, and merge the outcome back
+ * into the set if it is still the one in force, at the same generation.
+ */
+static void sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
+			     bool *no_netdev)
+{
+	struct sriovh_vf_outcome o = {};
+	struct sriovh_vfset *set;
+	struct sriovh_vfvals v;
+	struct net_device *nd;
+	int index = pci_iov_vf_id(vf);
+	u32 gen;
+
+	if (index < 0)
+		return;
+	mutex_lock(&sriovh_lock);
+	set = sriovh_vfset_for_locked(pdev, (u16)index);
+	if (set) {
+		v = set->v;
+		gen = set->gen;
+	}
+	mutex_unlock(&sriovh_lock);
+	if (!set)
+		return;
+
+	o.tried = v.set;
+	if (v.set & SRIOVH_VK(VF_DRIVER)) {
+		device_lock(&vf->dev);
+		sriovh_vf_check_driver(vf, &v.vf_driver, &o);
+		device_unlock(&vf->dev);
+	}
+	if (v.set & SRIOVH_VK_NETDEV) {
+		rtnl_lock();
+		nd = sriovh_pf_netdev(pdev);
+		if (nd)
+			sriovh_vf_apply(nd, index, &v, &o);
+		rtnl_unlock();
+		if (!nd) {
+			*no_netdev = true;
+			sriovh_vf_refused(&o, v.set & SRIOVH_VK_NETDEV, -ENODEV);
+		}
+	}
+
+	mutex_lock(&sriovh_lock);
+	if (sriovh_vfset_for_locked(pdev, (u16)index) == set && set->gen == gen)
+		sriovh_vfset_merge(set, (u16)index, &o);
+	mutex_unlock(&sriovh_lock);
 }
 
 /**
  * sriovh_vfcfg_apply() - apply the per-VF settings of a PF
  * @pf: its record
- * @pdev: the PF, device_lock held (so its VF count holds still)
+ * @pdev: the PF, device_lock held (so its VFs and their count hold still)
  *
  * rtnl is taken after device_lock(PF), the order of the PF drivers' own
- * sriov_configure() (igb takes rtnl inside it).
+ * sriov_configure() (igb takes rtnl inside it), and held for one VF at a
+ * time.
  */
 void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev)
 {
-	struct sriovh_vfcfg *copy;
-	struct net_device *ndev;
-	unsigned int nr, i, failed;
-	int numvfs = pci_num_vf(pdev);
+	const char *drv = dev_driver_string(&pdev->dev);
+	struct sriovh_vfset proto = { .numvfs = pci_num_vf(pdev) };
+	struct net_device *nd;
+	bool no_netdev = false;
+	unsigned int failed = 0;
+	struct sriovh_vfset *s;
+	struct pci_dev *vf;
+	bool any;
 
-	copy = sriovh_vfcfg_copy(pf, pdev, &nr);
-	if (!copy)
+	device_lock_assert(&pdev->dev);
+	strscpy(proto.drv, drv, sizeof(proto.drv));
+	mutex_lock(&sriovh_lock);
+	any = sriovh_vfsets_any_locked(pdev);
+	for (s = NULL; (s = sriovh_vfset_next_locked(pdev, s)); )
+		sriovh_vfset_begin(s, &proto);
+	mutex_unlock(&sriovh_lock);
+	if (!any)
 		return;
 
-	rtnl_lock();
-	ndev = sriovh_pf_netdev(pdev);
-	for (i = 0; i < nr; i++) {
-		if (ndev)
-			sriovh_vfcfg_apply_one(pdev, ndev, &copy[i], numvfs);
-		else
-			sriovh_vfcfg_result(&copy[i], -ENODEV,
-					    "failed: the PF has no network device (driver %s)",
-					    dev_driver_string(&pdev->dev));
-	}
-	rtnl_unlock();
+	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); )
+		sriovh_vfcfg_one(pdev, vf, &no_netdev);
 
+	rtnl_lock();
+	nd = sriovh_pf_netdev(pdev);
 	mutex_lock(&sriovh_lock);
-	failed = sriovh_vfcfg_store(pdev, copy, nr);
+	strscpy(pf->netdev, nd ? netdev_name(nd) : "", sizeof(pf->netdev));
+	for (s = NULL; (s = sriovh_vfset_next_locked(pdev, s)); )
+		failed += sriovh_vfset_end(s);
 	pf->vfcfg_failed = (u16)min_t(unsigned int, failed, U16_MAX);
 	mutex_unlock(&sriovh_lock);
-	if (!ndev)
+	rtnl_unlock();
+	if (no_netdev)
 		pci_err(pdev, "sriov_helper: no network device on this PF; per-VF settings not applied\n");
-	kfree(copy);
 }

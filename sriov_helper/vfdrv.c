@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Where VFs go: vf_driver=auto|none|<driver>.
+ * Where VFs go: vf_driver=auto|none|<driver>, per PF (the entry) and per
+ * VF (a vfN or vfN-M set, which beats the entry for its VFs).
  *
  * A VF is probed as soon as it is added, inside the PF driver's
  * sriov_configure(): rebinding it afterwards (what dpdk-devbind.py and
@@ -19,8 +20,11 @@
 
 #include "sriov_helper.h"
 
+/* Distinct drivers a PF's choices can name that are loaded ahead. */
+#define SRIOVH_PREPARE_MAX	8
+
 /*
- * The override a VF of a PF with this choice gets; NULL: none at all.
+ * The override a VF with this choice gets; NULL: none at all.
  * "none" is no driver's name, so it matches nothing.
  */
 static const char *sriovh_vfdrv_override(const struct sriovh_vfdrv *d)
@@ -28,63 +32,97 @@ static const char *sriovh_vfdrv_override(const struct sriovh_vfdrv *d)
 	return d->mode == SRIOVH_VFDRV_AUTO ? NULL : sriovh_vf_driver_name(d);
 }
 
+struct sriovh_drv_query {
+	const char *name;
+	bool found;
+	bool vfio;
+};
+
 /*
- * vfio-pci and its variant drivers: each VF needs an IOMMU group, and a
- * bound VF may be open by userspace (a VM).
+ * bus_for_each_drv() holds each driver's klist node while the callback
+ * runs, and a driver's removal waits for that (klist_remove()): the
+ * driver can be read here even if its module is on its way out.
  */
-static bool sriovh_is_vfio(const char *name)
+static int sriovh_drv_match(struct device_driver *drv, void *arg)
 {
-	return name && !strncmp(name, "vfio", 4);
+	struct sriovh_drv_query *q = arg;
+
+	if (strcmp(drv->name, q->name))
+		return 0;
+	q->found = true;
+	q->vfio = sriovh_drv_is_vfio(drv);
+	return 1;
 }
 
-static bool sriovh_vfdrv_is_vfio(const struct sriovh_vfdrv *d)
+/* Is a PCI driver of that name loaded, and is it a vfio driver? */
+static bool sriovh_drv_lookup(const char *name, bool *vfio)
 {
-	return d->mode == SRIOVH_VFDRV_NAMED && sriovh_is_vfio(d->name);
+	struct sriovh_drv_query q = { .name = name };
+
+	bus_for_each_drv(&pci_bus_type, NULL, &q, sriovh_drv_match);
+	if (vfio)
+		*vfio = q.vfio;
+	return q.found;
 }
 
 /*
- * A PF bound to vfio-pci hands its VFs to vfio-pci itself: its own bus
- * notifier sets their override at BUS_NOTIFY_ADD_DEVICE (6.1's replaces
- * ours without freeing it), and a VF of a PF that a VM may own must not
- * go to a host driver. Returns the PF's vfio driver when @d would send
- * its VFs elsewhere, else NULL.
+ * The PF's driver when it is a vfio driver that keeps the PF's VFs for
+ * itself and @d would send them elsewhere, else NULL. Every vfio-pci-core
+ * driver registers a bus notifier for its PF (vfio_pci_core_register_device())
+ * that sets each new VF's driver_override to itself at
+ * BUS_NOTIFY_ADD_DEVICE (6.1's replaces ours without freeing it), and a VF
+ * of a PF that a VM may own must not go to a host driver. The caller keeps
+ * the PF's driver in place: it holds device_lock(PF), or it runs inside
+ * the PF driver's own VF creation.
  */
 static const char *sriovh_vfdrv_held(struct pci_dev *pf,
 				     const struct sriovh_vfdrv *d)
 {
-	const char *pfdrv = sriovh_driver_of(pf);
+	struct device_driver *drv = pf->dev.driver;
 
-	if (!sriovh_is_vfio(pfdrv) || d->mode == SRIOVH_VFDRV_AUTO ||
-	    (d->mode == SRIOVH_VFDRV_NAMED && !strcmp(d->name, pfdrv)))
+	if (!sriovh_drv_is_vfio(drv) || d->mode == SRIOVH_VFDRV_AUTO ||
+	    (d->mode == SRIOVH_VFDRV_NAMED && !strcmp(d->name, drv->name)))
 		return NULL;
-	return pfdrv;
+	return drv->name;
+}
+
+/* The choice in force for @vf (rule and sets), under sriovh_lock. */
+static bool sriovh_vfdrv_choice(struct pci_dev *pf, struct pci_dev *vf,
+				struct sriovh_vfdrv *d)
+{
+	const struct sriovh_rule *rule;
+	int index = pci_iov_vf_id(vf);
+
+	memset(d, 0, sizeof(*d));
+	if (index < 0)
+		return false;
+	mutex_lock(&sriovh_lock);
+	rule = sriovh_stopping ? NULL : sriovh_rule_lookup_locked(pf);
+	if (rule)
+		sriovh_vfdrv_for_locked(pf, rule, (u16)index, d);
+	mutex_unlock(&sriovh_lock);
+	return rule;
 }
 
 /**
  * sriovh_vfdrv_add() - a VF is being added: choose its driver
  * @vf: the new VF, not yet probed
  *
- * From the bus notifier (BUS_NOTIFY_ADD_DEVICE), with device_lock(PF)
- * held by whoever runs sriov_configure() and no lock of the VF. On
- * kernels where setting the override takes device_lock(VF), that is the
- * parent-then-child order the driver core uses everywhere.
+ * From the bus notifier (BUS_NOTIFY_ADD_DEVICE), inside
+ * pci_iov_add_virtfn(): the PF's driver is the one adding VFs, so it is
+ * bound and in memory. On 6.1 setting the override takes device_lock(VF),
+ * which nobody holds yet.
  */
 void sriovh_vfdrv_add(struct pci_dev *vf)
 {
 	struct pci_dev *pf = pci_physfn(vf);
-	const struct sriovh_rule *rule;
-	struct sriovh_vfdrv d = {};
+	struct sriovh_vfdrv d;
 	const char *name;
 	int ret;
 
-	mutex_lock(&sriovh_lock);
-	rule = sriovh_rule_lookup_locked(pf);
-	if (rule && !sriovh_stopping)
-		d = rule->vf_driver;
-	mutex_unlock(&sriovh_lock);
-
+	if (!sriovh_vfdrv_choice(pf, vf, &d))
+		return;
 	name = sriovh_vfdrv_override(&d);
-	/* device_lock(PF) is held: its driver stays. */
 	if (!name || sriovh_vfdrv_held(pf, &d))
 		return;
 	ret = sriovh_set_driver_override(vf, name);
@@ -93,147 +131,308 @@ void sriovh_vfdrv_add(struct pci_dev *vf)
 			name, ret);
 }
 
+struct sriovh_names {
+	unsigned int n;
+	char name[SRIOVH_PREPARE_MAX][SRIOVH_DRIVER_NAME_MAX + 1];
+};
+
+static void sriovh_names_add(struct sriovh_names *nm,
+			     const struct sriovh_vfdrv *d)
+{
+	unsigned int i;
+
+	if (d->mode != SRIOVH_VFDRV_NAMED)
+		return;
+	for (i = 0; i < nm->n; i++)
+		if (!strcmp(nm->name[i], d->name))
+			return;
+	if (nm->n < SRIOVH_PREPARE_MAX)
+		strscpy(nm->name[nm->n++], d->name, sizeof(nm->name[0]));
+}
+
+/* The drivers that @pf's rule and per-VF sets name, under sriovh_lock. */
+static const struct sriovh_rule *sriovh_names_of(struct pci_dev *pf,
+						 struct sriovh_names *nm)
+{
+	const struct sriovh_rule *rule = sriovh_rule_lookup_locked(pf);
+	struct sriovh_vfset *s;
+
+	if (!rule)
+		return NULL;
+	sriovh_names_add(nm, &rule->vf_driver);
+	for (s = NULL; (s = sriovh_vfset_next_locked(pf, s)); )
+		if (s->v.set & (1u << SRIOVH_VK_VF_DRIVER))
+			sriovh_names_add(nm, &s->v.vf_driver);
+	return rule;
+}
+
 /**
- * sriovh_vfdrv_prepare() - load the chosen driver before VFs appear
- * @d: the PF's choice
+ * sriovh_vfdrv_prepare() - load the chosen drivers before VFs appear
+ * @pdev: the PF, no lock held
  *
  * A VF whose override names a driver that is not loaded stays unbound
  * until it is. Called from the work before it locks the PF: modprobe may
  * take its time, and the driver's registration walks the bus.
  */
-void sriovh_vfdrv_prepare(const struct sriovh_vfdrv *d)
+void sriovh_vfdrv_prepare(struct pci_dev *pdev)
 {
-	if (d->mode != SRIOVH_VFDRV_NAMED ||
-	    driver_find(d->name, &pci_bus_type))
-		return;
+	struct sriovh_names nm = {};
+	unsigned int i;
+
+	mutex_lock(&sriovh_lock);
+	sriovh_names_of(pdev, &nm);
+	mutex_unlock(&sriovh_lock);
 	/* A failure shows later, as VFs not bound, with the reason. */
-	request_module("%s", d->name);
+	for (i = 0; i < nm.n; i++)
+		if (!sriovh_drv_lookup(nm.name[i], NULL))
+			request_module("%s", nm.name[i]);
+}
+
+/* How to turn on an IOMMU: x86, arm64, anything else. */
+static const char * const sriovh_iommu_advice_text[] = {
+	"enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on (Intel) or amd_iommu=on (AMD)",
+	"enable the SMMU in the firmware (ACPI IORT or device tree) and load its driver (arm-smmu-v3)",
+	"enable the platform's IOMMU in the firmware and the kernel",
+};
+
+static const char *sriovh_iommu_advice(void)
+{
+	if (IS_ENABLED(CONFIG_X86))
+		return sriovh_iommu_advice_text[0];
+	if (IS_ENABLED(CONFIG_ARM64))
+		return sriovh_iommu_advice_text[1];
+	return sriovh_iommu_advice_text[2];
 }
 
 /**
  * sriovh_vfdrv_precheck() - say now what will keep VFs from their driver
  * @pdev: the PF, device_lock held
- * @d: its choice
  */
-void sriovh_vfdrv_precheck(struct pci_dev *pdev, const struct sriovh_vfdrv *d)
+void sriovh_vfdrv_precheck(struct pci_dev *pdev)
 {
-	const char *held = sriovh_vfdrv_held(pdev, d);
+	const struct sriovh_rule *rule;
+	struct sriovh_names nm = {};
+	const char *held = NULL;
+	struct sriovh_vfdrv d;
+	unsigned int i;
+	bool vfio;
 
+	mutex_lock(&sriovh_lock);
+	rule = sriovh_names_of(pdev, &nm);
+	if (rule && rule->vf_driver.mode == SRIOVH_VFDRV_NONE)
+		held = sriovh_vfdrv_held(pdev, &rule->vf_driver);
+	mutex_unlock(&sriovh_lock);
+
+	for (i = 0; i < nm.n; i++) {
+		d.mode = SRIOVH_VFDRV_NAMED;
+		strscpy(d.name, nm.name[i], sizeof(d.name));
+		if (!held)
+			held = sriovh_vfdrv_held(pdev, &d);
+		if (sriovh_drv_lookup(d.name, &vfio) && vfio &&
+		    !device_iommu_mapped(&pdev->dev))
+			pci_warn(pdev, "sriov_helper: vf_driver=%s but no IOMMU translates this PF, so %s will refuse its VFs: %s, or load vfio with enable_unsafe_noiommu_mode=1 (no isolation)\n",
+				 d.name, d.name, sriovh_iommu_advice());
+	}
 	if (held)
-		pci_warn(pdev, "sriov_helper: the PF is bound to %s, which keeps its VFs for itself: vf_driver=%s is not applied to them\n",
-			 held, sriovh_vf_driver_name(d));
-	else if (sriovh_vfdrv_is_vfio(d) && !device_iommu_mapped(&pdev->dev))
-		pci_warn(pdev, "sriov_helper: vf_driver=%s but no IOMMU translates this PF, so %s will refuse its VFs: enable VT-d/AMD-Vi in the firmware and boot with intel_iommu=on (Intel) or amd_iommu=on (AMD), or load vfio with enable_unsafe_noiommu_mode=1 (no isolation)\n",
-			 d->name, d->name);
+		pci_warn(pdev, "sriov_helper: the PF is bound to %s, which keeps its VFs for itself: vf_driver is not applied to them\n",
+			 held);
+}
+
+/* What became of one VF, for the entry's note. */
+enum sriovh_vf_verdict {
+	SRIOVH_VF_THERE,	/* on its chosen driver */
+	SRIOVH_VF_HELD,		/* its PF's vfio driver keeps it */
+	SRIOVH_VF_BUSY,		/* left where it is: in use */
+	SRIOVH_VF_BOUND,	/* none asked, a driver was bound before */
+	SRIOVH_VF_UNLOADED,	/* the chosen driver is not loaded */
+	SRIOVH_VF_NO_IOMMU,	/* a vfio driver without an IOMMU */
+	SRIOVH_VF_ELSEWHERE,	/* bound elsewhere or unbound otherwise */
+	SRIOVH_NR_VF_VERDICTS,
+};
+
+struct sriovh_settle {
+	unsigned int total;
+	unsigned int count[SRIOVH_NR_VF_VERDICTS];
+	/* The choice of the first VF of each verdict, for the note. */
+	struct sriovh_vfdrv first[SRIOVH_NR_VF_VERDICTS];
+	char held_by[32];
+};
+
+static bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d)
+{
+	if (d->mode == SRIOVH_VFDRV_NONE)
+		return !cur;
+	if (d->mode == SRIOVH_VFDRV_NAMED)
+		return cur && !strcmp(cur, d->name);
+	return true;	/* auto: whatever the kernel chose, or nothing yet */
 }
 
 /*
- * Move an existing VF to the PF's choice (vf_driver was changed). auto
- * unbinds nothing: it only lets the kernel probe VFs that have no driver.
- * VFs that a guest or a vfio user may hold are left where they are:
- * unbinding them would wait for userspace with our locks held.
+ * Move one VF to @d (vf_driver was changed), unless its user would have
+ * to let go of it first: unbinding a VF that a VM holds through VFIO
+ * waits for the VM (inuse.c). auto unbinds nothing: it only lets the
+ * kernel probe a VF that has no driver.
  */
-static int sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d)
+static bool sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d,
+			      char *why, size_t len)
 {
 	const char *want = sriovh_vfdrv_override(d);
-	const char *cur = sriovh_driver_of(vf);
-	bool there;
+	bool there, busy;
 	int ret;
 
-	if (d->mode == SRIOVH_VFDRV_NONE)
-		there = !cur;
-	else if (want)
-		there = cur && !strcmp(cur, want);
-	else
-		there = cur;	/* auto: any driver the kernel chose */
 	/*
 	 * Set even when the VF is there or busy: its next probe (after an
-	 * admin unbinds it, say) goes where it should.
+	 * admin unbinds it, say) goes where it should. Not under the VF's
+	 * device_lock: 6.1's driver_set_override() takes it.
 	 */
 	ret = sriovh_set_driver_override(vf, want ? want : "");
-	if (ret || there)
-		return ret;
-	if (pci_is_dev_assigned(vf) || sriovh_is_vfio(cur))
-		return -EBUSY;
-	return device_reprobe(&vf->dev);
+	if (ret)
+		pci_err(vf, "sriov_helper: cannot set driver_override to %s (%d)\n",
+			want ? want : "(none)", ret);
+	device_lock(&vf->dev);
+	there = d->mode == SRIOVH_VFDRV_AUTO ? !!vf->dev.driver :
+		sriovh_vf_there(sriovh_driver_of(vf), d);
+	busy = !there && sriovh_vf_in_use(vf, why, len);
+	device_unlock(&vf->dev);
+	if (busy) {
+		pci_warn(vf, "sriov_helper: %s: not moving it to %s\n", why,
+			 want ? want : "its default driver");
+		return true;
+	}
+	if (!there) {
+		ret = device_reprobe(&vf->dev);
+		if (ret)
+			pci_err(vf, "sriov_helper: cannot move to %s (%d)\n",
+				want ? want : "its default driver", ret);
+	}
+	return false;
+}
+
+/* Classify one VF (its driver read under its device_lock). */
+static enum sriovh_vf_verdict sriovh_vf_judge(struct pci_dev *pf,
+					      struct pci_dev *vf,
+					      const struct sriovh_vfdrv *d)
+{
+	const char *cur;
+	bool vfio, there;
+
+	device_lock(&vf->dev);
+	cur = sriovh_driver_of(vf);
+	there = sriovh_vf_there(cur, d);
+	device_unlock(&vf->dev);
+	if (there)
+		return SRIOVH_VF_THERE;
+	if (d->mode == SRIOVH_VFDRV_NONE)
+		return SRIOVH_VF_BOUND;
+	if (!sriovh_drv_lookup(d->name, &vfio))
+		return SRIOVH_VF_UNLOADED;
+	if (vfio && !device_iommu_mapped(&pf->dev))
+		return SRIOVH_VF_NO_IOMMU;
+	return SRIOVH_VF_ELSEWHERE;
+}
+
+/* The note for status: what keeps the first VFs from their driver. */
+static void sriovh_settle_note(const struct sriovh_settle *st, char *note,
+			       size_t len)
+{
+	const struct sriovh_vfdrv *d;
+	unsigned int v;
+
+	note[0] = '\0';
+	if (st->count[SRIOVH_VF_HELD]) {
+		snprintf(note, len,
+			 "vf_driver %s: not applied: the PF is bound to %s, which keeps its %u VFs",
+			 sriovh_vf_driver_name(&st->first[SRIOVH_VF_HELD]),
+			 st->held_by, st->total);
+		return;
+	}
+	for (v = SRIOVH_VF_BUSY; v < SRIOVH_NR_VF_VERDICTS; v++)
+		if (st->count[v])
+			break;
+	if (v == SRIOVH_NR_VF_VERDICTS)
+		return;
+	d = &st->first[v];
+	switch (v) {
+	case SRIOVH_VF_BUSY:
+		snprintf(note, len,
+			 "vf_driver %s: %u of %u VFs left where they are: in use through VFIO or by a guest",
+			 sriovh_vf_driver_name(d), st->count[v], st->total);
+		break;
+	case SRIOVH_VF_BOUND:
+		snprintf(note, len,
+			 "vf_driver none: %u of %u VFs have a driver (bound before vf_driver was set)",
+			 st->count[v], st->total);
+		break;
+	case SRIOVH_VF_UNLOADED:
+		snprintf(note, len,
+			 "vf_driver %s: %u of %u VFs unbound: no such driver loaded",
+			 d->name, st->count[v], st->total);
+		break;
+	case SRIOVH_VF_NO_IOMMU:
+		snprintf(note, len,
+			 "vf_driver %s: %u of %u VFs unbound: no IOMMU (%s)",
+			 d->name, st->count[v], st->total,
+			 IS_ENABLED(CONFIG_X86) ?
+			 "boot with intel_iommu=on or amd_iommu=on" :
+			 "enable the IOMMU");
+		break;
+	default:
+		snprintf(note, len,
+			 "vf_driver %s: %u of %u VFs not bound to it (see the kernel log)",
+			 d->name, st->count[v], st->total);
+		break;
+	}
 }
 
 /**
  * sriovh_vfdrv_settle() - check (and on a change, move) the PF's VFs
  * @pf: its record
- * @pdev: the PF, device_lock held
- * @d: its choice
- * @move: vf_driver was changed: rebind existing VFs
+ * @pdev: the PF, device_lock held (so its VFs and its driver stay)
+ * @move: a vf_driver was changed: rebind existing VFs
  * @report: log the outcome (not on a pass for per-VF settings alone)
  *
- * Records in @pf->vf_note what keeps VFs from the chosen driver.
+ * Records in @pf->vf_note what keeps VFs from their chosen driver.
  */
 void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
-			 const struct sriovh_vfdrv *d, bool move, bool report)
+			 bool move, bool report)
 {
-	unsigned int total = 0, wrong = 0, busy = 0;
-	char note[SRIOVH_REASON_LEN] = "";
-	const char *want = sriovh_vfdrv_override(d);
-	const char *held = sriovh_vfdrv_held(pdev, d);
+	char note[SRIOVH_REASON_LEN], why[SRIOVH_REASON_LEN];
+	struct sriovh_settle st = {};
+	enum sriovh_vf_verdict v;
+	unsigned int named = 0;
+	const char *held;
+	struct sriovh_vfdrv d;
 	struct pci_dev *vf;
-	const char *cur;
 
+	device_lock_assert(&pdev->dev);
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
-		total++;
-		if (held)
+		if (!sriovh_vfdrv_choice(pdev, vf, &d))
 			continue;
-		if (move) {
-			int ret = sriovh_vfdrv_move(vf, d);
-
-			if (ret == -EBUSY)
-				busy++;
-			else if (ret)
-				pci_err(vf, "sriov_helper: cannot move to %s (%d)\n",
-					want ? want : "the default driver",
-					ret);
+		st.total++;
+		held = sriovh_vfdrv_held(pdev, &d);
+		if (held) {
+			v = SRIOVH_VF_HELD;
+			strscpy(st.held_by, held, sizeof(st.held_by));
+		} else if (move && sriovh_vfdrv_move(vf, &d, why, sizeof(why))) {
+			v = SRIOVH_VF_BUSY;
+		} else {
+			v = sriovh_vf_judge(pdev, vf, &d);
 		}
-		cur = sriovh_driver_of(vf);
-		if (d->mode == SRIOVH_VFDRV_NONE ? !!cur :
-		    d->mode == SRIOVH_VFDRV_NAMED &&
-		    (!cur || strcmp(cur, d->name)))
-			wrong++;
+		if (!st.count[v]++)
+			st.first[v] = d;
+		/* "7 VFs bound to vfio-pci" only when they all went there. */
+		if (v == SRIOVH_VF_THERE && d.mode == SRIOVH_VFDRV_NAMED &&
+		    sriovh_vfdrv_equal(&d, &st.first[v]))
+			named++;
 	}
 
-	if (busy)
-		pci_warn(pdev, "sriov_helper: %u VFs left on their vfio driver (may be in use); unbind them to apply vf_driver=%s\n",
-			 busy, sriovh_vf_driver_name(d));
-	if (held && total) {
-		snprintf(note, sizeof(note),
-			 "vf_driver %s: not applied: the PF is bound to %s, which keeps its %u VFs",
-			 sriovh_vf_driver_name(d), held, total);
-	} else if (!wrong) {
-		if (report && total && d->mode == SRIOVH_VFDRV_NAMED)
-			pci_info(pdev, "sriov_helper: %u VFs bound to %s\n",
-				 total, d->name);
-	} else if (busy) {
-		snprintf(note, sizeof(note),
-			 "vf_driver %s: %u of %u VFs left on their vfio driver (unbind them)",
-			 sriovh_vf_driver_name(d), busy, total);
-	} else if (d->mode == SRIOVH_VFDRV_NONE) {
-		snprintf(note, sizeof(note),
-			 "vf_driver none: %u of %u VFs have a driver (bound before vf_driver was set)",
-			 wrong, total);
-	} else if (!driver_find(d->name, &pci_bus_type)) {
-		snprintf(note, sizeof(note),
-			 "vf_driver %s: %u of %u VFs unbound: no such driver loaded",
-			 d->name, wrong, total);
-	} else if (sriovh_vfdrv_is_vfio(d) &&
-		   !device_iommu_mapped(&pdev->dev)) {
-		snprintf(note, sizeof(note),
-			 "vf_driver %s: %u of %u VFs unbound: no IOMMU (boot with intel_iommu=on or amd_iommu=on)",
-			 d->name, wrong, total);
-	} else {
-		snprintf(note, sizeof(note),
-			 "vf_driver %s: %u of %u VFs not bound to it (see the kernel log)",
-			 d->name, wrong, total);
-	}
+	sriovh_settle_note(&st, note, sizeof(note));
 	if (report && note[0])
 		pci_warn(pdev, "sriov_helper: %s\n", note);
+	else if (report && named && named == st.total &&
+		 st.first[SRIOVH_VF_THERE].mode == SRIOVH_VFDRV_NAMED)
+		pci_info(pdev, "sriov_helper: %u VFs bound to %s\n", named,
+			 st.first[SRIOVH_VF_THERE].name);
 
 	mutex_lock(&sriovh_lock);
 	strscpy(pf->vf_note, note, sizeof(pf->vf_note));

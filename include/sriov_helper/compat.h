@@ -59,22 +59,6 @@ static inline const struct cpumask *sriovh_irq_pending_mask(struct irq_data *d)
 	return NULL;
 }
 
-/*
- * May the apply work hold pci_rescan_remove_lock around sriov_configure(),
- * as sriov_numvfs_store() does in 6.1.165+ and 6.12.75+? There it keeps a
- * pciehp or rescan walk of the PF's bus (pci_bus_add_devices()) from
- * meeting VFs half added. Kbuild decides (compat.mk): some stable
- * releases took the lock inside sriov_add_vfs() instead, where holding it
- * would deadlock us, and no header tells which.
- */
-static inline bool sriovh_rescan_lock_for_configure(void)
-{
-#ifdef SRIOVH_RESCAN_LOCK_FOR_CONFIGURE
-	return true;
-#else
-	return false;
-#endif
-}
 #endif /* __KERNEL__ */
 
 #endif /* _SRIOV_HELPER_COMPAT_H */

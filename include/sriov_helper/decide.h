@@ -12,14 +12,14 @@ enum sriovh_action {
 	SRIOVH_ACT_RESET_ENABLE,	/* M -> 0 -> N: VFs cannot be resized */
 	SRIOVH_ACT_ERR_RANGE,		/* N > sriov_totalvfs */
 	SRIOVH_ACT_ERR_NO_CONFIGURE,	/* the driver has no sriov_configure */
-	SRIOVH_ACT_ERR_ASSIGNED,	/* removing VFs that guests hold */
+	SRIOVH_ACT_ERR_IN_USE,		/* removing VFs that guests or VMs hold */
 };
 
 struct sriovh_pf_facts {
 	u16 current_vfs;	/* pci_num_vf() */
 	u16 requested;
 	u16 total;		/* pci_sriov_get_totalvfs() */
-	u16 assigned;		/* pci_vfs_assigned() */
+	u16 in_use;		/* VFs assigned or open through VFIO */
 	bool can_configure;	/* driver->sriov_configure != NULL */
 };
 

@@ -224,6 +224,8 @@ int sriovh_parse_vf_value(enum sriovh_vf_key k, const char *s, size_t len,
 			  struct sriovh_vfvals *v, const char **why);
 int sriovh_format_vf_value(enum sriovh_vf_key k, const struct sriovh_vfvals *v,
 			   char *buf, size_t len);
+void sriovh_vfvals_take(struct sriovh_vfvals *dst,
+			const struct sriovh_vfvals *src, enum sriovh_vf_key k);
 const char *sriovh_vfvals_conflict(const struct sriovh_vfvals *v, bool one_vf,
 				   enum sriovh_vf_key *key);
 int sriovh_parse_vf_range(const char *s, size_t len, u16 *first, u16 *last,
