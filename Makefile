@@ -10,6 +10,8 @@
 # make stress          the race scenarios on the debug kernel (about 10 min)
 # make bench           sriov_helper against udev, .link, irqbalance, the shell
 #                      (Debian's 6.12 in QEMU; writes the README's table)
+# make deb             Debian packages sriov-helper-dkms, sriov-helper-utils
+#                      in out/deb/ (built in a copy of the tree)
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -57,8 +59,12 @@ stress:
 bench:
 	tools/testing/run.sh bench
 
+deb:
+	tools/testing/setup-host.sh
+	tools/testing/deb-build.sh
+
 fuzz:
 	tools/testing/setup-host.sh
 	tools/fuzz/run.sh $(FUZZ_SECONDS)
 
-.PHONY: all module clean install demo check kunit style sparse fuzz stress bench
+.PHONY: all module clean install demo check kunit style sparse fuzz stress bench deb

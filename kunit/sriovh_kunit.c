@@ -210,6 +210,9 @@ struct sriovh_vfval_case {
 	const char *want;	/* the value read back, or "error: <why>" */
 };
 
+#define SRIOVH_T_VFNAME \
+	"error: per-VF entries are named vfN or vfN-M (VF indices, no leading zeros)"
+
 static const struct sriovh_vfval_case sriovh_vfval_cases[] = {
 	{ "mac", "02:00:00:00:00:01", "02:00:00:00:00:01" },
 	{ "mac", "52:54:00:AB:cd:EF", "52:54:00:ab:cd:ef" },
@@ -241,16 +244,20 @@ static const struct sriovh_vfval_case sriovh_vfval_cases[] = {
 	{ "vfname", "vf0", "0" },
 	{ "vfname", "vf3", "3" },
 	{ "vfname", "vf65534", "65534" },
-	{ "vfname", "vf65535",
-	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
-	{ "vfname", "vf03",
-	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
-	{ "vfname", "vf",
-	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
-	{ "vfname", "VF1",
-	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
-	{ "vfname", "vf-1",
-	  "error: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)" },
+	{ "vfname", "vf0-3", "0-3" },
+	{ "vfname", "vf4-4", "4" },
+	{ "vfname", "vf10-65534", "10-65534" },
+	{ "vfname", "vf65535", SRIOVH_T_VFNAME },
+	{ "vfname", "vf03", SRIOVH_T_VFNAME },
+	{ "vfname", "vf0-03", SRIOVH_T_VFNAME },
+	{ "vfname", "vf3-1", SRIOVH_T_VFNAME },
+	{ "vfname", "vf", SRIOVH_T_VFNAME },
+	{ "vfname", "vf-", SRIOVH_T_VFNAME },
+	{ "vfname", "vf1-", SRIOVH_T_VFNAME },
+	{ "vfname", "vf-1", SRIOVH_T_VFNAME },
+	{ "vfname", "vf1-2-3", SRIOVH_T_VFNAME },
+	{ "vfname", "VF1", SRIOVH_T_VFNAME },
+	{ "vfname", "vf+1", SRIOVH_T_VFNAME },
 };
 
 static void sriovh_vfval_case_desc(const struct sriovh_vfval_case *c,
@@ -285,9 +292,11 @@ static void sriovh_vfval_test(struct kunit *test)
 		if (!ret)
 			snprintf(out, sizeof(out), "%s", on ? "on" : "off");
 	} else {
-		ret = sriovh_parse_vf_name(c->in, len, &v, &why);
+		u16 last;
+
+		ret = sriovh_parse_vf_dirname(c->in, len, &v, &last, &why);
 		if (!ret)
-			snprintf(out, sizeof(out), "%u", v);
+			sriovh_format_vf_range(v, last, out, sizeof(out));
 	}
 	if (ret) {
 		KUNIT_EXPECT_EQ(test, ret, -EINVAL);
@@ -309,6 +318,150 @@ static void sriovh_target_equal_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, sriovh_target_equal(&a, &id));
 	b.devfn = 1;
 	KUNIT_EXPECT_FALSE(test, sriovh_target_equal(&a, &b));
+}
+
+/* The vf= parameter: canonical form of each entry, or the error. */
+static const struct sriovh_parse_case sriovh_vfspec_cases[] = {
+	/* The split the issue asks for: one line per driver. */
+	{ "01:00.0/0-3,vf_driver=vfio-pci;01:00.0/4-6,vf_driver=igbvf",
+	  "0000:01:00.0/0-3,vf_driver=vfio-pci;0000:01:00.0/4-6,vf_driver=igbvf" },
+	/* Every key, any order in, the canonical order out. */
+	{
+		"01:00.0/2,vf_driver=auto,port_guid=00:11:22:33:44:55:66:78,node_guid=00:11:22:33:44:55:66:77,max_tx_rate=100,min_tx_rate=10,query_rss=on,link_state=disable,trust=on,spoofchk=off,vlan_proto=802.1ad,qos=3,vlan=100,mac=02:00:00:00:00:01",
+		"0000:01:00.0/2,mac=02:00:00:00:00:01,vlan=100,qos=3,vlan_proto=802.1ad,spoofchk=off,trust=on,link_state=disable,query_rss=on,min_tx_rate=10,max_tx_rate=100,node_guid=00:11:22:33:44:55:66:77,port_guid=00:11:22:33:44:55:66:78,vf_driver=auto",
+	},
+	/* ip-link(8)'s spellings: 802.1q, upper-case hex. */
+	{ "01:00.0/0,vlan=5,vlan_proto=802.1q", "0000:01:00.0/0,vlan=5,vlan_proto=802.1Q" },
+	{ "01:00.0/0,vlan=5,vlan_proto=802.1AD", "0000:01:00.0/0,vlan=5,vlan_proto=802.1ad" },
+	{ "01:00.0/0,mac=52:54:00:AB:CD:EF", "0000:01:00.0/0,mac=52:54:00:ab:cd:ef" },
+	{ "01:00.0/0,vlan=0,qos=7", "0000:01:00.0/0,vlan=0,qos=7" },
+	{ "01:00.0/0,max_tx_rate=4294967295", "0000:01:00.0/0,max_tx_rate=4294967295" },
+	{ "01:00.0/0,min_tx_rate=5,max_tx_rate=0", "0000:01:00.0/0,min_tx_rate=5,max_tx_rate=0" },
+	{ "10000:e1:00.1/0-127,link_state=auto,vf_driver=none",
+	  "10000:e1:00.1/0-127,link_state=auto,vf_driver=none" },
+	{ "", "" },
+	/* What a driver could not take as one request. */
+	{
+		"01:00.0/0-3,mac=02:00:00:00:00:01",
+		"error: a MAC or GUID names one VF: set it in vfN, not in a range: 01:00.0/0-3,mac=02:00:00:00:00:01",
+	},
+	{
+		"01:00.0/0-1,node_guid=00:11:22:33:44:55:66:77",
+		"error: a MAC or GUID names one VF: set it in vfN, not in a range: 01:00.0/0-1,node_guid=00:11:22:33:44:55:66:77",
+	},
+	{ "01:00.0/0,qos=3",
+	  "error: qos goes with a VLAN: set vlan too (0 for priority tags only): 01:00.0/0,qos=3" },
+	{ "01:00.0/0,vlan_proto=802.1ad",
+	  "error: vlan_proto goes with a VLAN: set vlan too: 01:00.0/0,vlan_proto=802.1ad" },
+	{ "01:00.0/0,min_tx_rate=100,max_tx_rate=10",
+	  "error: min_tx_rate is above max_tx_rate: 01:00.0/0,min_tx_rate=100,max_tx_rate=10" },
+	/* Values. */
+	{ "01:00.0/0,vlan=4095", "error: VLAN ID must be decimal 0-4094 (0: untagged): vlan=4095" },
+	{ "01:00.0/0,vlan=1,qos=8", "error: qos is the VLAN priority, 0-7: qos=8" },
+	{ "01:00.0/0,vlan=1,qos=07", "error: qos is the VLAN priority, 0-7: qos=07" },
+	{ "01:00.0/0,vlan=1,vlan_proto=8021q",
+	  "error: vlan_proto must be 802.1Q or 802.1ad: vlan_proto=8021q" },
+	{ "01:00.0/0,link_state=up",
+	  "error: link_state must be auto, enable or disable: link_state=up" },
+	{ "01:00.0/0,trust=yes", "error: must be on or off: trust=yes" },
+	{ "01:00.0/0,max_tx_rate=4294967296",
+	  "error: a rate is decimal Mb/s, 0-4294967295 (0: no limit): max_tx_rate=4294967296" },
+	{ "01:00.0/0,max_tx_rate=-1",
+	  "error: a rate is decimal Mb/s, 0-4294967295 (0: no limit): max_tx_rate=-1" },
+	{
+		"01:00.0/0,node_guid=00:11:22:33:44:55:66",
+		"error: a GUID is eight hex octets, as 00:11:22:33:44:55:66:77: node_guid=00:11:22:33:44:55:66",
+	},
+	{ "01:00.0/0,mac=01:00:5e:00:00:01",
+	  "error: multicast address: a VF needs a unicast MAC: mac=01:00:5e:00:00:01" },
+	{ "01:00.0/0,vf_driver=../x",
+	  "error: a driver name has only letters, digits, '_' and '-': vf_driver=../x" },
+	/* Keys and separators. */
+	{ "01:00.0/0,trust=on,trust=off", "error: key given twice: trust=off" },
+	{
+		"01:00.0/0,vfs=3",
+		"error: unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver): vfs",
+	},
+	{ "01:00.0/0,trust", "error: expected key=value: trust" },
+	{ "01:00.0/0,", "error: trailing comma: ," },
+	{ "01:00.0/0,trust=on,", "error: trailing comma: ," },
+	{ "01:00.0/0", "error: missing ,key=value: an entry sets something: 01:00.0/0" },
+	{ "01:00.0/0,trust=on;", "error: trailing ';': ;" },
+	{ ";01:00.0/0,trust=on", "error: empty entry: " },
+	/* The PF and the VFs. */
+	{ "01:00.0,trust=on", "error: expected PF/N or PF/N-M (VF indices from 0): 01:00.0" },
+	{
+		"8086:10c9/0,trust=on",
+		"error: per-VF settings need a PF address ([DOMAIN:]BB:DD.F), not vendor:device: 8086:10c9",
+	},
+	{ "01:00/0,trust=on", "error: expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex): 01:00" },
+	{ "01:00.0/03,trust=on",
+	  "error: VF indices are decimal 0-65534 without leading zeros, N or N-M: 03" },
+	{ "01:00.0/65535,trust=on",
+	  "error: VF indices are decimal 0-65534 without leading zeros, N or N-M: 65535" },
+	{ "01:00.0/3-1,trust=on", "error: VF range goes backwards: 3-1" },
+	{ "01:00.0/,trust=on",
+	  "error: VF indices are decimal 0-65534 without leading zeros, N or N-M: " },
+};
+
+KUNIT_ARRAY_PARAM(sriovh_vfspec, sriovh_vfspec_cases, sriovh_parse_case_desc);
+
+/* Parse a vf= value the way params.c does; canonical form or the error. */
+static void sriovh_vfspec_test(struct kunit *test)
+{
+	const struct sriovh_parse_case *c = test->param_value;
+	char *out = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	const char *cursor = c->in;
+	struct sriovh_parse_error err;
+	struct sriovh_vfspec spec, again;
+	size_t n = 0;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	while ((ret = sriovh_parse_vf_next(&cursor, &spec, &err)) == 1) {
+		const char *back;
+
+		if (n)
+			n += scnprintf(out + n, 1024 - n, ";");
+		back = out + n;
+		sriovh_format_vfspec(&spec, out + n, 1024 - n);
+		n += strlen(out + n);
+		/* The canonical form means the same. */
+		KUNIT_EXPECT_EQ(test, sriovh_parse_vf_next(&back, &again, &err), 1);
+		KUNIT_EXPECT_EQ(test, again.v.set, spec.v.set);
+		KUNIT_EXPECT_EQ(test, again.first, spec.first);
+		KUNIT_EXPECT_EQ(test, again.last, spec.last);
+	}
+	if (ret < 0)
+		scnprintf(out, 1024, "error: %s: %.*s", err.why,
+			  (int)err.token_len, err.token);
+	KUNIT_EXPECT_STREQ(test, out, c->want);
+}
+
+/*
+ * A configfs store changes one key: sriovh_vfvals_take() moves just that
+ * key's value and set bit, and the conflict check sees the result.
+ */
+static void sriovh_vfvals_take_test(struct kunit *test)
+{
+	struct sriovh_vfvals a = {}, b = {};
+	enum sriovh_vf_key k;
+	const char *why;
+
+	KUNIT_ASSERT_EQ(test, 0, sriovh_parse_vf_value(SRIOVH_VK_VLAN, "100", 3, &b, &why));
+	KUNIT_ASSERT_EQ(test, 0, sriovh_parse_vf_value(SRIOVH_VK_QOS, "3", 1, &b, &why));
+	sriovh_vfvals_take(&a, &b, SRIOVH_VK_QOS);
+	KUNIT_EXPECT_EQ(test, a.set, 1u << SRIOVH_VK_QOS);
+	KUNIT_EXPECT_EQ(test, a.qos, 3);
+	KUNIT_EXPECT_EQ(test, a.vlan, 0);
+	KUNIT_EXPECT_NOT_NULL(test, sriovh_vfvals_conflict(&a, true, &k));
+	KUNIT_EXPECT_EQ(test, k, SRIOVH_VK_QOS);
+	sriovh_vfvals_take(&a, &b, SRIOVH_VK_VLAN);
+	KUNIT_EXPECT_NULL(test, sriovh_vfvals_conflict(&a, true, &k));
+	/* Taking an unset key unsets it. */
+	b.set = 0;
+	sriovh_vfvals_take(&a, &b, SRIOVH_VK_QOS);
+	KUNIT_EXPECT_EQ(test, a.set, 1u << SRIOVH_VK_VLAN);
 }
 
 /* ---- apply decision --------------------------------------------------- */
@@ -515,6 +668,8 @@ static struct kunit_case sriovh_parse_test_cases[] = {
 	KUNIT_CASE(sriovh_format_roundtrip_test),
 	KUNIT_CASE(sriovh_target_equal_test),
 	KUNIT_CASE_PARAM(sriovh_vfval_test, sriovh_vfval_gen_params),
+	KUNIT_CASE_PARAM(sriovh_vfspec_test, sriovh_vfspec_gen_params),
+	KUNIT_CASE(sriovh_vfvals_take_test),
 	{}
 };
 

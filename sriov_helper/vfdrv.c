@@ -210,6 +210,7 @@ static const char *sriovh_iommu_advice(void)
  */
 void sriovh_vfdrv_precheck(struct pci_dev *pdev)
 {
+	char held_for[SRIOVH_DRIVER_NAME_MAX + 1] = "";
 	const struct sriovh_rule *rule;
 	struct sriovh_names nm = {};
 	const char *held = NULL;
@@ -219,23 +220,27 @@ void sriovh_vfdrv_precheck(struct pci_dev *pdev)
 
 	mutex_lock(&sriovh_lock);
 	rule = sriovh_names_of(pdev, &nm);
-	if (rule && rule->vf_driver.mode == SRIOVH_VFDRV_NONE)
+	if (rule && rule->vf_driver.mode == SRIOVH_VFDRV_NONE) {
 		held = sriovh_vfdrv_held(pdev, &rule->vf_driver);
+		strscpy(held_for, "none", sizeof(held_for));
+	}
 	mutex_unlock(&sriovh_lock);
 
 	for (i = 0; i < nm.n; i++) {
 		d.mode = SRIOVH_VFDRV_NAMED;
 		strscpy(d.name, nm.name[i], sizeof(d.name));
-		if (!held)
+		if (!held) {
 			held = sriovh_vfdrv_held(pdev, &d);
+			strscpy(held_for, d.name, sizeof(held_for));
+		}
 		if (sriovh_drv_lookup(d.name, &vfio) && vfio &&
 		    !device_iommu_mapped(&pdev->dev))
 			pci_warn(pdev, "sriov_helper: vf_driver=%s but no IOMMU translates this PF, so %s will refuse its VFs: %s, or load vfio with enable_unsafe_noiommu_mode=1 (no isolation)\n",
 				 d.name, d.name, sriovh_iommu_advice());
 	}
 	if (held)
-		pci_warn(pdev, "sriov_helper: the PF is bound to %s, which keeps its VFs for itself: vf_driver is not applied to them\n",
-			 held);
+		pci_warn(pdev, "sriov_helper: the PF is bound to %s, which keeps its VFs for itself: vf_driver=%s is not applied to them\n",
+			 held, held_for);
 }
 
 /* What became of one VF, for the entry's note. */

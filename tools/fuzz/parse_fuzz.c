@@ -77,6 +77,63 @@ static void fuzz_entries(const char *s)
 	}
 }
 
+/* A whole vf= value: canonical forms parse back the same, rules hold. */
+static void fuzz_vfspecs(const char *s)
+{
+	const char *cursor = s;
+	struct sriovh_parse_error err;
+	struct sriovh_vfspec e, again;
+	enum sriovh_vf_key k;
+	char buf[2048];
+	int ret;
+
+	while ((ret = sriovh_parse_vf_next(&cursor, &e, &err)) == 1) {
+		const char *c2 = buf;
+		int n = sriovh_format_vfspec(&e, buf, sizeof(buf));
+
+		CHECK(n > 0 && (size_t)n < sizeof(buf));
+		CHECK(e.pf.kind == SRIOVH_TARGET_ADDR);
+		CHECK(e.first <= e.last && e.last <= SRIOVH_VF_INDEX_MAX);
+		CHECK(e.v.set && !(e.v.set >> SRIOVH_NR_VKEYS));
+		CHECK(!sriovh_vfvals_conflict(&e.v, e.first == e.last, &k));
+		CHECK(e.v.vlan <= SRIOVH_VLAN_MAX && e.v.qos <= SRIOVH_QOS_MAX);
+		CHECK(!(e.v.mac[0] & 1));
+		memset(&again, 0, sizeof(again));
+		CHECK(sriovh_parse_vf_next(&c2, &again, &err) == 1);
+		CHECK(*c2 == '\0');
+		CHECK(sriovh_target_equal(&e.pf, &again.pf));
+		CHECK(e.first == again.first && e.last == again.last);
+		CHECK(!memcmp(&e.v, &again.v, sizeof(e.v)));
+	}
+	if (ret < 0) {
+		CHECK(err.why && *err.why);
+		CHECK(err.entry >= s && err.entry + err.entry_len <= s + strlen(s));
+		CHECK(err.token >= s && err.token + err.token_len <= s + strlen(s));
+	}
+}
+
+/* One per-VF value for key @k, as a configfs store takes it. */
+static void fuzz_vf_value(unsigned int k, const char *s, size_t size)
+{
+	struct sriovh_vfvals v, again;
+	char val[SRIOVH_VF_VALUE_STRLEN];
+	const char *why = NULL;
+	int n;
+
+	memset(&v, 0, sizeof(v));
+	if (sriovh_parse_vf_value((enum sriovh_vf_key)k, s, size, &v, &why)) {
+		CHECK(why && *why && !v.set);
+		return;
+	}
+	CHECK(v.set == 1u << k);
+	n = sriovh_format_vf_value((enum sriovh_vf_key)k, &v, val, sizeof(val));
+	CHECK(n > 0 && (size_t)n < sizeof(val));
+	memset(&again, 0, sizeof(again));
+	CHECK(!sriovh_parse_vf_value((enum sriovh_vf_key)k, val, strlen(val),
+				     &again, &why));
+	CHECK(!memcmp(&v, &again, sizeof(v)));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sriovh_target t, t2;
@@ -97,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 1, size);
 
-	switch (data[0] % 9) {
+	switch (data[0] % 11) {
 	case 0: {
 		/* pf= and configfs pass NUL-terminated text here. */
 		char *z = malloc(size + 1);
@@ -163,9 +220,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!sriovh_parse_onoff(s, size, &on, &why))
 			CHECK(size == 2 || size == 3);
 		break;
+	case 8: {
+		u16 last;
+
+		if (!sriovh_parse_vf_dirname(s, size, &v, &last, &why))
+			CHECK(v <= last && last <= SRIOVH_VF_INDEX_MAX &&
+			      size >= 3 && s[0] == 'v');
+		break;
+	}
+	case 9: {
+		char *z = malloc(size + 1);
+
+		if (z) {
+			memcpy(z, data + 1, size);
+			z[size] = '\0';
+			fuzz_vfspecs(z);
+			free(z);
+		}
+		break;
+	}
 	default:
-		if (!sriovh_parse_vf_name(s, size, &v, &why))
-			CHECK(v != 0xffff && size >= 3 && s[0] == 'v');
+		/* The key from the first byte of the rest. */
+		if (size)
+			fuzz_vf_value((unsigned char)s[0] % SRIOVH_NR_VKEYS,
+				      s + 1, size - 1);
 		break;
 	}
 	free(s);

@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-mods="igb igbvf nvme pci-stub pci-pf-stub configfs vfio-pci"
+mods="igb igbvf nvme pci-stub pci-pf-stub configfs vfio-pci vfio_iommu_type1"
 
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc/modprobe.d,lib/modules/"$kver"/extra,tests}
 
@@ -65,6 +65,7 @@ cp "$here/guest/lib.sh" "$stage/tests/"
 # sriovctl, built by run.sh; it needs only libc, copied above with kmod's.
 [ -x "${SRIOVH_SRIOVCTL:-}" ] && cp "$SRIOVH_SRIOVCTL" "$stage/tests/sriovctl"
 [ -x "${SRIOVH_FAILNTH:-}" ] && cp "$SRIOVH_FAILNTH" "$stage/tests/failnth"
+[ -x "${SRIOVH_VFIOHOLD:-}" ] && cp "$SRIOVH_VFIOHOLD" "$stage/tests/vfiohold"
 cp -r "$here/guest/scenarios" "$stage/tests/"
 # A tree laid over the rest: the benchmarks' peers and scripts (run.sh bench).
 [ -n "${SRIOVH_OVERLAY:-}" ] && cp -a "$SRIOVH_OVERLAY/." "$stage/"

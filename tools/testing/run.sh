@@ -6,8 +6,12 @@
 # run.sh demo               the module at work in a VM, as an admin sees it
 # run.sh bench              the benchmarks against the peers (tools/bench/)
 #
-# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, hotplug, fault, irq, race (groups), a scenario
-# name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
+# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, hotplug, fault, irq, race, deb, system
+# (groups), a scenario name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
+# The deb group builds the Debian packages (make deb) and checks them
+# (lintian, one version); the system group installs them in a Debian 12
+# image made with mmdebstrap and boots it under QEMU with systemd as init
+# (tools/testing/system/system.sh), deb included.
 # Scenarios run on every kernel unless a kernel is named. The mmio group
 # boots the debug kernel twice more, with a 127-VF NVMe, without and with
 # pci=realloc (Debian's kernels reassign VF BARs by themselves). The iommu
@@ -56,7 +60,7 @@ log() { echo "# $*"; }
 scenario_words= irq_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|tool|fuzz|kunit|mmio|iommu|hotplug|fault|irq|race|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|fuzz|kunit|mmio|iommu|hotplug|fault|irq|race|deb|system|debug|stock-6.12|stock-6.1) ;;
 	irq_*) irq_words="$irq_words $w" ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
@@ -67,6 +71,10 @@ race_scenarios=$(sed -n 's/^special_scenario \(race_[a-z0-9_]*\)$/\1/p' \
 	"$here/guest/scenarios/80-race.sh" | tr '\n' ' ')
 fault_scenarios=$(sed -n 's/^special_scenario \(fault_[a-z0-9_]*\)$/\1/p' \
 	"$here/guest/scenarios/90-fault.sh" | tr '\n' ' ')
+# Debian's kernels run the scenarios whose outcome can differ between
+# kernels; "scenario NAME debug-only" ones run on the debug kernel alone.
+stock_scenarios=$(sed -n 's/^scenario \([a-z0-9_]*\)$/\1/p' \
+	"$here"/guest/scenarios/*.sh | tr '\n' ' ')
 # want GROUP: run it when no words were given or the group is named.
 want() {
 	[ -z "${words// /}" ] || [[ "$words" == *" $1 "* ]]
@@ -99,8 +107,19 @@ if ! "$here/setup-host.sh" > "$out/setup.log" 2>&1; then
 	summary
 	exit 1
 fi
-# The benchmarks run Debian's own kernel only: no test kernel for them.
-if [ "$mode" != bench ]; then
+# The benchmarks run Debian's own kernel only: no test kernel for them, nor
+# for the deb and system groups alone.
+no_test_kernel='' kdir='' dbg_kver=''
+if [ -n "${words// /}" ]; then
+	no_test_kernel=1
+	for w in $*; do
+		case "$w" in
+		deb|system) ;;
+		*) no_test_kernel= ;;
+		esac
+	done
+fi
+if [ "$mode" != bench ] && [ -z "$no_test_kernel" ]; then
 	log "test kernel (log: out/kernel.log; about 10 minutes when not cached)"
 	if ! kdir=$("$here/kernel.sh" 2> "$out/kernel.log"); then
 		tail -n 20 "$out/kernel.log"
@@ -188,6 +207,13 @@ if gcc -O2 -Wall -Wextra -Werror -o "$out/failnth" "$here/guest/failnth.c" \
 else
 	emit "not ok failnth/build # see out/logs/build-failnth.log"
 fi
+# The guest's VFIO holder, a VM's grip on a VF (the vfio_held scenario).
+if gcc -O2 -Wall -Wextra -Werror -o "$out/vfiohold" "$here/guest/vfiohold.c" \
+	> "$out/logs/build-vfiohold.log" 2>&1; then
+	export SRIOVH_VFIOHOLD=$out/vfiohold
+else
+	emit "not ok vfiohold/build # see out/logs/build-vfiohold.log"
+fi
 
 # ---- the shared parser under libFuzzer (make fuzz runs it for longer) -----
 if [ "$mode" = check ] && want fuzz; then
@@ -238,7 +264,8 @@ if [ "$mode" = check ]; then
 	fi
 	if want iommu && build_module debug "$kdir/build"; then
 		SRIOVH_TOPO=iommu run_vm debug-iommu "$kdir/build/arch/x86/boot/bzImage" \
-			"$dbg_kver" "$kdir/root" check "inventory_iommu vfdrv_vfio vfio_second_pf" \
+			"$dbg_kver" "$kdir/root" check \
+			"inventory_iommu vfdrv_vfio vfio_second_pf vfdrv_split vfio_held" \
 			"$out/build-debug/sriov_helper.ko"
 	fi
 	# Allocation failures injected with failslab (the debug kernel only).
@@ -264,7 +291,8 @@ if [ "$mode" = check ]; then
 		want_kernel "$name" || continue
 		bname=${name#stock-}
 		if build_module "$bname" "/lib/modules/$kv/build"; then
-			run_vm "$name" "/boot/vmlinuz-$kv" "$kv" / check "$scenario_words" \
+			run_vm "$name" "/boot/vmlinuz-$kv" "$kv" / check \
+				"${scenario_words:-$stock_scenarios}" \
 				"$out/build-$bname/sriov_helper.ko"
 		else
 			emit "not ok $name/module-build # see out/logs/build-$bname.log"
@@ -302,6 +330,41 @@ if [ "$mode" = check ]; then
 			emit "not ok $name-irq/module-build # see out/logs/build-$bname.log"
 		fi
 	done
+fi
+
+# ---- Debian packages, and a real Debian host booted with them --------------
+# deb: the packages built (make deb, in a copy of the tree), lintian (no
+# error or warning), one version in VERSION, dkms.conf and debian/changelog.
+# system: a Debian 12 image (mmdebstrap, cached), the packages installed
+# with apt in a chroot, booted under QEMU with systemd as init: the
+# scenarios of tools/testing/system/system.sh (about 10 minutes).
+if [ "$mode" = check ] && { want deb || want system; }; then
+	if "$here/deb-versions.sh" > "$out/logs/deb-versions.log" 2>&1; then
+		emit "ok deb/versions"
+	else
+		emit "not ok deb/versions # $(tail -n1 "$out/logs/deb-versions.log")"
+	fi
+	log "building the Debian packages (log: out/logs/deb-build.log)"
+	if "$here/deb-build.sh" "$out/deb" > "$out/logs/deb-build.log" 2>&1; then
+		emit "ok deb/build"
+		lintian -i "$out"/deb/*.changes > "$out/logs/deb-lintian.log" 2>&1
+		if line=$(grep -m1 -E '^[EW]: ' "$out/logs/deb-lintian.log"); then
+			emit "not ok deb/lintian # $line"
+		else
+			emit "ok deb/lintian"
+		fi
+		if want system; then
+			log "system: a Debian 12 host in QEMU (log: out/logs/system.log, files in out/system)"
+			while read -r line; do
+				case "$line" in
+				"# "*) echo "$line" ;;
+				*) emit "$line" ;;
+				esac
+			done < <("$here/system/system.sh" "$out/deb" "$out" 2> "$out/logs/system.log")
+		fi
+	else
+		emit "not ok deb/build # $(tail -n1 "$out/logs/deb-build.log")"
+	fi
 fi
 
 # ---- benchmarks against the peers, on Debian's 6.12 ------------------------

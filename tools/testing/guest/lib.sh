@@ -22,6 +22,9 @@ lsmod() { /sbin/lsmod "$@"; }
 ip() { /bin/ip "$@"; }
 
 # Register a scenario: order of registration is the order of the run.
+# "scenario NAME debug-only": it tests nothing that differs between
+# kernels (the parser, messages, sriovctl, leaks under kmemleak), so
+# run.sh runs it on the debug kernel only.
 scenario() {
 	ALL_TESTS="$ALL_TESTS $1"
 }

@@ -133,7 +133,7 @@ t_configfs_over_param() {
 }
 
 # Malformed values fail the load with one message naming them.
-scenario bad_params
+scenario bad_params debug-only
 t_bad_params() {
 	local v msg n
 	modprobe igb || return
@@ -162,7 +162,7 @@ LIST
 }
 
 # 20 load/unload cycles with the PF bound: VFs stay, nothing leaks.
-scenario insmod_rmmod_20
+scenario insmod_rmmod_20 debug-only
 t_insmod_rmmod_20() {
 	local i
 	modprobe igb || return
@@ -192,7 +192,7 @@ t_configfs_before_bind() {
 }
 
 # Bad configfs input: a clear error, and nothing changes.
-scenario configfs_bad_input
+scenario configfs_bad_input debug-only
 t_configfs_bad_input() {
 	local v
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }

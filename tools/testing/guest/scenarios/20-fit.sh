@@ -2,7 +2,7 @@
 # Issue 3: bus-range and MMIO failures named before they happen.
 
 # The policy knob: parameter key and configfs attribute.
-scenario on_bus_range_policy
+scenario on_bus_range_policy debug-only
 t_on_bus_range_policy() {
 	modprobe igb || return
 	modprobe sriov_helper "pf=01:00.0,vfs=7,on_bus_range=fail" || { fail "modprobe failed"; return; }

@@ -57,7 +57,7 @@ t_inventory_vs_sysfs() {
 	wait_for 30 sh -c "ip link set $net up; [ \$(ls -d /proc/irq/*/$net/ /proc/irq/*/$net-*/ 2>/dev/null | wc -l) = 3 ]" ||
 		{ fail "$net did not request its 3 vectors"; return; }
 	sleep 1
-	expect_eq "$(head -n1 "$INV")" "# sriov_helper inventory v2" "version line" || return
+	expect_eq "$(head -n1 "$INV")" "# sriov_helper inventory v3" "version line" || return
 	expect_eq "$(stat -c %a "$INV")" 400 "inventory mode" || return
 	grep -qiE 'ffff[0-9a-f]{12}' "$INV" && { fail "a kernel pointer in the inventory"; return; }
 	# Every SR-IOV PF in sysfs has a pf line that agrees with it.
@@ -75,6 +75,9 @@ t_inventory_vs_sysfs() {
 		v=no
 		[ -e "$d/iommu_group" ] && v=yes
 		expect_eq "$(field "$line" iommu)" "$v" "$a iommu" || return
+		# The netdev VF settings go through: the PF's own.
+		net=$(ls "$d/net" 2>/dev/null | head -n1)
+		expect_eq "$(field "$line" netdev)" "${net:--}" "$a netdev" || return
 		# ... and every VF of it a vf line.
 		for v in "$d"/virtfn*; do
 			[ -e "$v" ] || continue
@@ -88,6 +91,8 @@ t_inventory_vs_sysfs() {
 			expect_eq "$(field "$line" netdev)" "${net:--}" "$vf netdev" || return
 			expect_eq "$(field "$line" iommu_group)" "$(group_of "$v")" "$vf iommu_group" || return
 			check_irqs "$v" "$line" || return
+			expect_eq "$(field "$line" in_use) $(field "$line" settings)" \
+				"no unset" "$vf in_use, settings" || return
 		done
 	done
 	expect_eq "$(grep -c '^vf ' "$INV")" 3 "vf lines" || return
@@ -98,6 +103,7 @@ t_inventory_vs_sysfs() {
 		"spread $(cat /sys/devices/system/cpu/online)" "igb IRQ fields" || return
 	line=$(inv_line vf "$(basename "$(readlink "$PFDIR/virtfn0")")")
 	expect_eq "$(field "$line" irqs | tr ';' '\n' | grep -vc unrequested)" 3 "requested vectors of virtfn0" || return
+	expect_eq "$(field "$line" vf_driver)" auto "virtfn0 vf_driver" || return
 	line=$(inv_line pf $NVME)
 	expect_eq "$(field "$line" managed) $(field "$line" state) $(field "$line" irq)" "no unmanaged -" "nvme fields"
 }

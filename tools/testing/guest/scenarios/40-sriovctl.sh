@@ -4,7 +4,7 @@
 
 SRIOVCTL=/tests/sriovctl
 
-scenario sriovctl_roundtrip
+scenario sriovctl_roundtrip debug-only
 t_sriovctl_roundtrip() {
 	local opts rc
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }

@@ -26,7 +26,7 @@ bad_expand() {
 	printf '%s' "$s"
 }
 
-scenario bad_input_corpus
+scenario bad_input_corpus debug-only
 t_bad_input_corpus() {
 	local kind val msg before n=0 rc
 	modprobe igb || { fail "modprobe igb failed"; return; }
@@ -37,10 +37,15 @@ t_bad_input_corpus() {
 		n=$((n + 1))
 		val=$(bad_expand "$val")
 		msg=$(bad_expand "$msg")
-		if [ "$kind" = pf ]; then
+		if [ "$kind" = pf ] || [ "$kind" = vf ]; then
+			lsmod | grep -q '^sriov_helper ' && rmdir "$BAD/vf0" "$BAD"
+			rmmod sriov_helper 2>/dev/null
 			mark "bad $n"
-			modprobe sriov_helper "pf=$val" 2>/dev/null &&
-				{ fail "#$n pf=$val was accepted"; return; }
+			if [ "$kind" = pf ]; then
+				modprobe sriov_helper "pf=$val" 2>/dev/null
+			else
+				modprobe sriov_helper pf=01:00.0,vfs=2 "vf=$val" 2>/dev/null
+			fi && { fail "#$n $kind=$val was accepted"; return; }
 			lsmod | grep -q '^sriov_helper ' && { fail "#$n loaded"; return; }
 			numvfs_is "$PFDIR" 0 || { fail "#$n VFs appeared"; return; }
 		else
@@ -99,6 +104,20 @@ pf|808:10c9,vfs=1|invalid pf= entry '808:10c9,vfs=1': expected [DOMAIN:]BB:DD.F 
 pf|01:00.0,vfs=1;0000:01:00.0,vfs=2|invalid pf= entry '0000:01:00.0,vfs=2': PF given twice: '0000:01:00.0'
 pf|8086:10c9,vfs=1,VFS=2|invalid pf= entry '8086:10c9,vfs=1,VFS=2': unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): 'VFS'
 pf|01:00.0,vfs=@7x5000|invalid pf= entry '01:00.0,vfs=7777777777777777777777777777777777777777777777777777...': out of range 0-65535: 'vfs=777777777777777777777777777777777777777777777777777777777777...'
+# Module parameter (vf=, with pf=01:00.0,vfs=2): the load fails likewise.
+vf|01:00.0/0-3,mac=02:00:00:00:00:01|invalid vf= entry '01:00.0/0-3,mac=02:00:00:00:00:01': a MAC or GUID names one VF: set it in vfN, not in a range: '01:00.0/0-3,mac=02:00:00:00:00:01'
+vf|01:00.0/0,qos=3|invalid vf= entry '01:00.0/0,qos=3': qos goes with a VLAN: set vlan too (0 for priority tags only): '01:00.0/0,qos=3'
+vf|01:00.0/0,vlan=1,vlan_proto=qinq|invalid vf= entry '01:00.0/0,vlan=1,vlan_proto=qinq': vlan_proto must be 802.1Q or 802.1ad: 'vlan_proto=qinq'
+vf|01:00.0/0,link_state=down|invalid vf= entry '01:00.0/0,link_state=down': link_state must be auto, enable or disable: 'link_state=down'
+vf|01:00.0/0,min_tx_rate=20,max_tx_rate=10|invalid vf= entry '01:00.0/0,min_tx_rate=20,max_tx_rate=10': min_tx_rate is above max_tx_rate: '01:00.0/0,min_tx_rate=20,max_tx_rate=10'
+vf|01:00.0/0,max_tx_rate=1e3|invalid vf= entry '01:00.0/0,max_tx_rate=1e3': a rate is decimal Mb/s, 0-4294967295 (0: no limit): 'max_tx_rate=1e3'
+vf|01:00.0/0,node_guid=0011223344556677|invalid vf= entry '01:00.0/0,node_guid=0011223344556677': a GUID is eight hex octets, as 00:11:22:33:44:55:66:77: 'node_guid=0011223344556677'
+vf|01:00.0/0,vfs=1|invalid vf= entry '01:00.0/0,vfs=1': unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver): 'vfs'
+vf|8086:10c9/0,trust=on|invalid vf= entry '8086:10c9/0,trust=on': per-VF settings need a PF address ([DOMAIN:]BB:DD.F), not vendor:device: '8086:10c9'
+vf|01:00.0/1-0,trust=on|invalid vf= entry '01:00.0/1-0,trust=on': VF range goes backwards: '1-0'
+vf|01:00.0/0-3,trust=on;01:00.0/3,trust=off|invalid vf= entry '01:00.0/3,trust=off': VFs given twice (a VF has one set of settings): '01:00.0/3'
+vf|01:00.0/7,trust=on|invalid vf= entry '01:00.0/7,trust=on': VF 7 is past the last VF this PF can have (6)
+vf|01:00.0/0,trust=on,|invalid vf= entry '01:00.0/0,trust=on,': trailing comma: ','
 # configfs attributes of 0000:01:00.0 (vfs=2, vf0/mac set): refused, unchanged.
 vfs|abc|invalid vfs value 'abc' for 0000:01:00.0: not a decimal number
 vfs|-1|invalid vfs value '-1' for 0000:01:00.0: not a decimal number
@@ -140,15 +159,26 @@ vf0/trust|yes|invalid trust value 'yes' for 0000:01:00.0/vf0: must be on or off
 vf0/trust|1|invalid trust value '1' for 0000:01:00.0/vf0: must be on or off
 vf0/spoofchk|ON|invalid spoofchk value 'ON' for 0000:01:00.0/vf0: must be on or off
 vf0/spoofchk|of|invalid spoofchk value 'of' for 0000:01:00.0/vf0: must be on or off
+vf0/qos|3|invalid qos value '3' for 0000:01:00.0/vf0: qos goes with a VLAN: set vlan too (0 for priority tags only)
+vf0/vlan_proto|802.1ad|invalid vlan_proto value '802.1ad' for 0000:01:00.0/vf0: vlan_proto goes with a VLAN: set vlan too
+vf0/link_state|up|invalid link_state value 'up' for 0000:01:00.0/vf0: link_state must be auto, enable or disable
+vf0/query_rss|true|invalid query_rss value 'true' for 0000:01:00.0/vf0: must be on or off
+vf0/max_tx_rate|-1|invalid max_tx_rate value '-1' for 0000:01:00.0/vf0: a rate is decimal Mb/s, 0-4294967295 (0: no limit)
+vf0/min_tx_rate|99999999999|invalid min_tx_rate value '99999999999' for 0000:01:00.0/vf0: a rate is decimal Mb/s, 0-4294967295 (0: no limit)
+vf0/port_guid|00:11:22:33:44:55:66:7g|invalid port_guid value '00:11:22:33:44:55:66:7g' for 0000:01:00.0/vf0: a GUID is eight hex octets, as 00:11:22:33:44:55:66:77
+vf0/vf_driver|a/b|invalid vf_driver value 'a/b' for 0000:01:00.0/vf0: a driver name has only letters, digits, '_' and '-'
 # configfs directories.
 mkdir|01:00|invalid configfs entry name '01:00': expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex)
 mkdir|zz:00.0|invalid configfs entry name 'zz:00.0': bad PCI bus (1-2 hex digits)
 mkdir|01:00.0|configfs entry '01:00.0' names the same PF as an existing entry
 mkdir|8086:10c9a|invalid configfs entry name '8086:10c9a': expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex)
-mkdirvf|vf03|invalid entry name 'vf03' in 0000:01:00.0: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)
-mkdirvf|vf65535|invalid entry name 'vf65535' in 0000:01:00.0: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)
-mkdirvf|VF1|invalid entry name 'VF1' in 0000:01:00.0: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)
-mkdirvf|vfx|invalid entry name 'vfx' in 0000:01:00.0: per-VF entries are named vfN (N: the VF index, 0-65534, no leading zeros)
+mkdirvf|vf03|invalid entry name 'vf03' in 0000:01:00.0: per-VF entries are named vfN or vfN-M (VF indices, no leading zeros)
+mkdirvf|vf65535|invalid entry name 'vf65535' in 0000:01:00.0: per-VF entries are named vfN or vfN-M (VF indices, no leading zeros)
+mkdirvf|VF1|invalid entry name 'VF1' in 0000:01:00.0: per-VF entries are named vfN or vfN-M (VF indices, no leading zeros)
+mkdirvf|vfx|invalid entry name 'vfx' in 0000:01:00.0: per-VF entries are named vfN or vfN-M (VF indices, no leading zeros)
+mkdirvf|vf3-1|invalid entry name 'vf3-1' in 0000:01:00.0: per-VF entries are named vfN or vfN-M (VF indices, no leading zeros)
+mkdirvf|vf7|0000:01:00.0/vf7: VF 7 is past the last VF this PF can have (6)
+mkdirvf|vf0-1|0000:01:00.0/vf0-1 overlaps 0000:01:00.0/vf0: a VF has one set of settings
 CORPUS
 	RESULT_NOTE="$n malformed inputs refused, each with one message, nothing changed"
 }

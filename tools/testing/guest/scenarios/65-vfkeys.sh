@@ -1,0 +1,179 @@
+# SPDX-License-Identifier: GPL-2.0
+# Issue 16: every per-VF key of ip link, one refusal never blocking the
+# others, ranges, and per-VF settings kept as module parameters.
+#
+# What QEMU's 82576 and Linux's igb take (igb_netdev_ops): MAC, VLAN with
+# qos over 802.1Q, spoof check, trust, a maximum TX rate while the PF's
+# link is up; no link state, no RSS query, no GUIDs (InfiniBand only), no
+# 802.1ad (-EPROTONOSUPPORT), no minimum rate (-EINVAL).
+
+# The PF netdev up, with a link: igb only limits a VF's rate then.
+pf_link_up() {
+	local nd
+	nd=$(pf_netdev)
+	[ -n "$nd" ] || return 1
+	ip link set dev "$nd" up && wait_for 20 grep -qx 1 "/sys/class/net/$nd/carrier"
+}
+
+scenario vfkeys_apply
+t_vfkeys_apply() {
+	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	wait_for 10 test -n "$(pf_netdev)" && pf_link_up || { fail "PF link not up"; return; }
+	mkdir "$VFE" "$VFE/vf0" "$VFE/vf1" "$VFE/vf2" "$VFE/vf3-4" "$VFE/vf5" ||
+		{ fail "mkdir failed"; return; }
+	# VF 0: everything igb takes, and two things it has no control for.
+	echo 02:00:00:00:00:40 > "$VFE/vf0/mac" && echo 100 > "$VFE/vf0/vlan" &&
+	echo 3 > "$VFE/vf0/qos" && echo off > "$VFE/vf0/spoofchk" &&
+	echo on > "$VFE/vf0/trust" && echo 100 > "$VFE/vf0/max_tx_rate" &&
+	echo disable > "$VFE/vf0/link_state" && echo on > "$VFE/vf0/query_rss" &&
+	# VF 1: 802.1ad, which igb refuses for the whole VLAN request.
+	echo 200 > "$VFE/vf1/vlan" && echo 802.1ad > "$VFE/vf1/vlan_proto" &&
+	echo on > "$VFE/vf1/trust" &&
+	# VF 2: a minimum rate, which igb refuses.
+	echo 10 > "$VFE/vf2/min_tx_rate" &&
+	# VFs 3 and 4: one set for both.
+	echo on > "$VFE/vf3-4/trust" && echo off > "$VFE/vf3-4/spoofchk" &&
+	echo 300 > "$VFE/vf3-4/vlan" &&
+	# VF 5: a GUID, InfiniBand's only.
+	echo 00:11:22:33:44:55:66:77 > "$VFE/vf5/node_guid" &&
+	echo 6 > "$VFE/vfs" || { fail "configfs writes failed"; return; }
+	expect_status "$VFE/vf0" "failed: link_state, query_rss
+mac: applied
+vlan: applied
+qos: applied
+spoofchk: applied
+trust: applied
+link_state: igb has no VF link state control (-95)
+query_rss: igb has no VF RSS query control (-95)
+max_tx_rate: applied" 60 || return
+	expect_vf_line 0 "link/ether 02:00:00:00:00:40" || return
+	expect_vf_line 0 "vlan 100, qos 3" || return
+	expect_vf_line 0 "spoof checking off" || return
+	expect_vf_line 0 "trust on" || return
+	expect_vf_line 0 "max_tx_rate 100Mbps" || return
+	expect_status "$VFE/vf1" "failed: vlan, vlan_proto
+vlan: igb refused vlan 200 vlan_proto 802.1ad (-93)
+vlan_proto: igb refused vlan 200 vlan_proto 802.1ad (-93)
+trust: applied" || return
+	vf_line_has 1 "vlan 200" && { fail "vf 1 got VLAN 200: $(vf_line 1)"; return; }
+	expect_vf_line 1 "trust on" || return
+	expect_status "$VFE/vf2" "failed: min_tx_rate
+min_tx_rate: igb refused min_tx_rate 10 (-22)" || return
+	expect_status "$VFE/vf3-4" applied || return
+	expect_vf_line 3 "vlan 300," || return
+	expect_vf_line 4 "vlan 300," || return
+	expect_vf_line 4 "trust on" || return
+	expect_vf_line 4 "spoof checking off" || return
+	expect_status "$VFE/vf5" "failed: node_guid
+node_guid: igb has no VF GUID control (-95)" || return
+	expect_status "$VFE" "applied 6
+per-VF settings: 4 failed (see vfN/status)" || return
+	grep -q "^vf 0000:01:10.6 .* vf_driver=auto in_use=no settings=applied\$" /sys/kernel/debug/sriov_helper/inventory ||
+		{ fail "inventory: $(grep '^vf 0000:01:10.6' /sys/kernel/debug/sriov_helper/inventory)"; return; }
+	grep -q "^vf 0000:01:10.0 .* settings=failed\$" /sys/kernel/debug/sriov_helper/inventory ||
+		{ fail "inventory: $(grep '^vf 0000:01:10.0' /sys/kernel/debug/sriov_helper/inventory)"; return; }
+
+	# Bad combinations are refused and change nothing.
+	mark combos
+	echo > "$VFE/vf0/vlan" 2>/dev/null && { fail "vlan unset under qos"; return; }
+	expect_log combos "sriov_helper: invalid vlan value '' for 0000:01:00.0/vf0: qos and vlan_proto go with the VLAN: clear them first" || return
+	echo 02:00:00:00:00:41 > "$VFE/vf3-4/mac" 2>/dev/null && { fail "mac on a range"; return; }
+	expect_log combos "sriov_helper: invalid mac value '02:00:00:00:00:41' for 0000:01:00.0/vf3-4: a MAC or GUID names one VF: set it in vfN, not in a range" || return
+	echo 50 > "$VFE/vf0/min_tx_rate" 2>/dev/null && [ "$(cat "$VFE/vf0/min_tx_rate")" = 50 ] ||
+		{ fail "min 50 under max 100 refused"; return; }
+	echo 40 > "$VFE/vf0/max_tx_rate" 2>/dev/null && { fail "max below min taken"; return; }
+	expect_log combos "sriov_helper: invalid max_tx_rate value '40' for 0000:01:00.0/vf0: min_tx_rate is above max_tx_rate" || return
+	expect_eq "$(cat "$VFE/vf0/max_tx_rate")" 100 "max_tx_rate after a refused write" || return
+	mkdir "$VFE/vf4-5" 2>/dev/null && { fail "overlapping set made"; return; }
+	expect_log combos "sriov_helper: 0000:01:00.0/vf4-5 overlaps 0000:01:00.0/vf3-4: a VF has one set of settings" || return
+	mkdir "$VFE/vf7" 2>/dev/null && { fail "vf7 of 7 made"; return; }
+	expect_log combos "sriov_helper: 0000:01:00.0/vf7: VF 7 is past the last VF this PF can have (6)" || return
+	# A PF that is not there: sets up to a fixed cap.
+	mkdir "$CFS/0000:05:00.0" "$CFS/0000:05:00.0/vf0-4095" || { fail "cap set refused"; return; }
+	rmdir "$CFS/0000:05:00.0/vf0-4095"
+	mkdir "$CFS/0000:05:00.0/vf4096" 2>/dev/null && { fail "vf4096 of an absent PF made"; return; }
+	expect_log combos "sriov_helper: 0000:05:00.0/vf4096: VF 4096 is past the last VF this PF can have (4095)" || return
+	rmdir "$CFS/0000:05:00.0"
+	# A re-write of a refused key applies the rest again: the set stays.
+	echo auto > "$VFE/vf0/link_state" && echo > "$VFE/vf0/query_rss" ||
+		{ fail "writes failed"; return; }
+	expect_status "$VFE/vf0" "failed: min_tx_rate, max_tx_rate
+mac: applied
+vlan: applied
+qos: applied
+spoofchk: applied
+trust: applied
+link_state: applied
+min_tx_rate: igb refused min_tx_rate 50 max_tx_rate 100 (-22)
+max_tx_rate: igb refused min_tx_rate 50 max_tx_rate 100 (-22)" || return
+	echo 0 > "$VFE/vf0/min_tx_rate" && expect_status "$VFE/vf0" applied
+}
+
+# Per-VF settings written only as module parameters, as /etc/modprobe.d
+# holds them: restored after rmmod/modprobe with the VFs re-created, and
+# after a PF driver unbind/bind. configfs beats the parameter per VF.
+scenario vfparam_persist
+t_vfparam_persist() {
+	local opts="pf=01:00.0,vfs=4 vf=01:00.0/0,mac=02:00:00:00:00:50,vlan=10,qos=2 vf=01:00.0/1-3,trust=on,spoofchk=off"
+	# shellcheck disable=SC2086 # the options, as modprobe.d gives them
+	modprobe sriov_helper $opts && modprobe igb || { fail "modprobe failed"; return; }
+	expect_eq "$(cat /sys/module/sriov_helper/parameters/vf)" \
+		"0000:01:00.0/0,mac=02:00:00:00:00:50,vlan=10,qos=2;0000:01:00.0/1-3,spoofchk=off,trust=on" \
+		"parameters/vf" || return
+	vfparam_check || return
+	# The VFs go (their settings with them, in igb), the module too.
+	echo 0 > "$PFDIR/sriov_numvfs" && rmmod sriov_helper || { fail "teardown failed"; return; }
+	vf_line 0 >/dev/null 2>&1 && { fail "VFs left"; return; }
+	# shellcheck disable=SC2086
+	modprobe sriov_helper $opts || { fail "modprobe again failed"; return; }
+	expect_vfs "$PFDIR" 4 igbvf || return
+	vfparam_check || return
+	echo $PF > /sys/bus/pci/drivers/igb/unbind && echo $PF > /sys/bus/pci/drivers/igb/bind ||
+		{ fail "rebind failed"; return; }
+	expect_vfs "$PFDIR" 4 igbvf || return
+	vfparam_check || return
+	# configfs for VF 2 only: it replaces the parameter's set there.
+	mkdir "$VFE" "$VFE/vf2" && echo off > "$VFE/vf2/trust" || { fail "configfs failed"; return; }
+	expect_status "$VFE/vf2" applied || return
+	expect_vf_line 2 "trust off" || return
+	expect_vf_line 1 "trust on" || return
+	expect_vf_line 3 "trust on" || return
+	grep -q "^vf 0000:01:10.2 .* settings=applied\$" /sys/kernel/debug/sriov_helper/inventory ||
+		fail "inventory: $(grep '^vf 0000:01:10.2' /sys/kernel/debug/sriov_helper/inventory)"
+}
+
+vfparam_check() {
+	expect_vf_line 0 "link/ether 02:00:00:00:00:50" || return
+	expect_vf_line 0 "vlan 10, qos 2" || return
+	expect_vf_line 1 "trust on" && expect_vf_line 2 "trust on" && expect_vf_line 3 "trust on" || return
+	expect_vf_line 3 "spoof checking off"
+}
+
+# The split the SR-IOV operator's pfNames#0-1 makes: VFs 0-1 for VMs on
+# vfio-pci, 2-3 for the host on igbvf, each from its first probe.
+special_scenario vfdrv_split
+t_vfdrv_split() {
+	local v
+	[ -e "$PFDIR/iommu_group" ] || { fail "$PF has no IOMMU group (intel_iommu=on?)"; return; }
+	modprobe igb && modprobe sriov_helper pf=01:00.0,vfs=4 \
+		"vf=01:00.0/0-1,vf_driver=vfio-pci;01:00.0/2-3,vf_driver=igbvf" ||
+		{ fail "modprobe failed"; return; }
+	expect_log "begin vfdrv_split" "sriov_helper: 4 VFs enabled" || return
+	for v in 0 1; do
+		wait_for 30 driver_is "$PFDIR/virtfn$v" vfio-pci || { fail "virtfn$v: $(drv_of "$PFDIR/virtfn$v")"; return; }
+	done
+	for v in 2 3; do
+		wait_for 30 driver_is "$PFDIR/virtfn$v" igbvf || { fail "virtfn$v: $(drv_of "$PFDIR/virtfn$v")"; return; }
+	done
+	# Never probed by igbvf, not even for a moment.
+	expect_eq "$(since "begin vfdrv_split" | grep -cE 'igbvf 0000:01:10\.[02]')" 0 "igbvf messages for VFs 0-1" || return
+	expect_eq "$(cat "$PFDIR/virtfn0/driver_override") $(cat "$PFDIR/virtfn3/driver_override")" \
+		"vfio-pci igbvf" "driver_override" || return
+	grep -q "^vf 0000:01:10.2 .* vf_driver=vfio-pci in_use=no settings=applied\$" /sys/kernel/debug/sriov_helper/inventory ||
+		{ fail "inventory: $(grep '^vf 0000:01:10.2' /sys/kernel/debug/sriov_helper/inventory)"; return; }
+	# A change of one set's driver moves just its VFs.
+	mkdir "$VFE" "$VFE/vf2-3" && echo vfio-pci > "$VFE/vf2-3/vf_driver" ||
+		{ fail "configfs failed"; return; }
+	wait_for 30 driver_is "$PFDIR/virtfn3" vfio-pci || { fail "virtfn3: $(drv_of "$PFDIR/virtfn3")"; return; }
+	driver_is "$PFDIR/virtfn0" vfio-pci || fail "virtfn0 moved: $(drv_of "$PFDIR/virtfn0")"
+}
