@@ -8,8 +8,10 @@
  * class, so the order is also kept by construction):
  *
  *   device_lock(PF) -> device_lock(VF) -> sriovh_lock
- *   device_lock(PF) -> rtnl_lock -> sriovh_lock         (vfcfg.c)
- *   msi_lock_descs(VF) -> the IRQ descriptor's lock      (irq.c)
+ *   device_lock(PF) -> device_lock(VF) -> the IOMMU group's mutex (inuse.c)
+ *   device_lock(PF) -> pci_cfg_access_lock(PF)          (diagnose.c)
+ *   device_lock(PF) -> rtnl_lock -> sriovh_lock         (vfcfg.c, inventory.c)
+ *   device_lock(VF) (tried) -> msi_lock_descs(VF)       (irq.c)
  *
  * The work blocks on device_lock(PF): every holder (a probe, an unbind,
  * the kernel's sriov_numvfs writer) finishes without waiting for us, since

@@ -5,8 +5,9 @@
  * the VFs' routing IDs leave the PF's bus range and when the VF BARs have no
  * MMIO space, and the two need different remedies.
  *
- * Called with device_lock(PF) held and VF Enable clear. Reading the VF
- * layout for a given NumVFs means writing NumVFs, as the PCI core itself
+ * Called with device_lock(PF) held and VF Enable clear. The one config
+ * write is NumVFs: reading the VF layout for a given NumVFs means writing
+ * NumVFs, as the PCI core itself
  * does (pci_iov_set_numvfs() in sriov_enable() and compute_max_vf_buses());
  * the original value is restored. While we do, the device is kept resumed
  * (a runtime resume rewrites NumVFs from the core's copy,
@@ -41,49 +42,30 @@ static int sriovh_read_layout(void *ctx, u16 n, struct sriovh_vf_layout *l)
 }
 
 /*
- * The size of one VF's BAR @i. The PCI core sized it at enumeration and
- * keeps it in pci_sriov, which is private (pci_iov_resource_size() is not
- * exported in 6.1 or 6.12); while the IOV resource is sized it spans
- * TotalVFs copies of it (sriov_init(): res->end = start + size * total - 1,
- * with the capability's TotalVFs, not a driver's lower limit).
- * A BAR whose assignment failed is reset to nothing (setup-bus.c,
- * reset_resource()): only then is it sized again here, the way
- * __pci_read_base() does, with VF Enable and so VF MSE clear (the VF BARs
- * decode nothing) and config access held as described above.
+ * One VF BAR as the PCI core left it: the size of one VF's BAR and what is
+ * assigned to it. The core sized it at enumeration and keeps it in
+ * pci_sriov, which is private (pci_iov_resource_size() is not exported in
+ * 6.1 or 6.12); while the IOV resource is sized it spans TotalVFs copies
+ * of it (sriov_init(): res->end = start + size * total - 1, with the
+ * capability's TotalVFs, not a driver's lower limit). A BAR whose
+ * assignment failed is reset to nothing (setup-bus.c, reset_resource()),
+ * and its size is known to the core alone: it is not sized again here,
+ * since that means writing the BAR behind the core's back. Return: false
+ * when the core holds nothing for BAR @i.
  */
-static u64 sriovh_vf_bar_size(struct pci_dev *pdev, int pos, int i,
-			      bool *is64)
+static bool sriovh_vf_bar(struct pci_dev *pdev, int i, u16 total,
+			  struct sriovh_iov_bar *bar, bool *is64)
 {
 	const struct resource *res = &pdev->resource[PCI_IOV_RESOURCES + i];
-	int reg = pos + PCI_SRIOV_BAR + 4 * i;
-	u32 lo, hi = 0, szlo, szhi = ~0u;
-	u16 total;
-	u64 mask;
 
-	pci_read_config_word(pdev, pos + PCI_SRIOV_TOTAL_VF, &total);
-	if (res->flags & IORESOURCE_MEM) {
-		*is64 = res->flags & IORESOURCE_MEM_64;
-		return total ? div_u64(resource_size(res), total) : 0;
-	}
-
-	pci_read_config_dword(pdev, reg, &lo);
-	*is64 = (lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
-		PCI_BASE_ADDRESS_MEM_TYPE_64;
-	pci_write_config_dword(pdev, reg, ~0u);
-	pci_read_config_dword(pdev, reg, &szlo);
-	pci_write_config_dword(pdev, reg, lo);
-	if (*is64) {
-		pci_read_config_dword(pdev, reg + 4, &hi);
-		pci_write_config_dword(pdev, reg + 4, ~0u);
-		pci_read_config_dword(pdev, reg + 4, &szhi);
-		pci_write_config_dword(pdev, reg + 4, hi);
-	}
-	mask = ((u64)szhi << 32) | (szlo & PCI_BASE_ADDRESS_MEM_MASK);
-	if (!(szlo & PCI_BASE_ADDRESS_MEM_MASK) && !(*is64 && szhi))
-		return 0;
-	if (!*is64)
-		mask |= 0xffffffff00000000ull;
-	return ~mask + 1;
+	*is64 = false;
+	if (!(res->flags & IORESOURCE_MEM) || !total)
+		return false;
+	*is64 = res->flags & IORESOURCE_MEM_64;
+	bar->per_vf = div_u64(resource_size(res), total);
+	/* Only a resource in the tree (res->parent) decodes. */
+	bar->assigned = res->parent ? resource_size(res) : 0;
+	return true;
 }
 
 /* Bridges whose secondary bus range could hold the PF and its VFs. */
@@ -161,23 +143,38 @@ static void sriovh_explain_bus_range(struct pci_dev *pdev, u16 n, u32 need,
 			fit ? "on_bus_range=fail" : "not even one VF fits");
 }
 
-static u16 sriovh_check_mmio(struct pci_dev *pdev, int pos, u16 n,
+/*
+ * No VF BAR left in the core at all: every one failed its assignment and
+ * was reset (an SR-IOV capability without VF BARs would be useless), as
+ * the inventory's iov_bars=unassigned says. Their sizes went with them.
+ */
+static u16 sriovh_mmio_dropped(struct pci_dev *pdev, u16 n, char *reason,
+			       size_t len)
+{
+	pci_err(pdev, "sriov_helper: not enough MMIO space for %u VFs: the VF BARs are unassigned (no room was found for them at enumeration)\n",
+		n);
+	scnprintf(reason, len, "MMIO: VF BARs unassigned; try pci=realloc");
+	pci_err(pdev, "sriov_helper:   remedy: boot with pci=realloc, or enable SR-IOV support and above-4G decoding in firmware\n");
+	return 0;
+}
+
+/* @captotal: the capability's TotalVFs; @total: the driver's limit too. */
+static u16 sriovh_check_mmio(struct pci_dev *pdev, u16 n, u16 captotal,
 			     u16 total, char *reason, size_t len)
 {
 	struct sriovh_iov_bar bars[PCI_SRIOV_NUM_BARS] = {};
-	bool is64;
+	bool is64, any = false;
 	u16 fit;
 	int i;
 
 	for (i = 0; i < PCI_SRIOV_NUM_BARS; i++) {
-		const struct resource *res = &pdev->resource[PCI_IOV_RESOURCES + i];
-
-		bars[i].per_vf = sriovh_vf_bar_size(pdev, pos, i, &is64);
-		/* Only a resource in the tree (res->parent) decodes. */
-		bars[i].assigned = res->parent ? resource_size(res) : 0;
+		if (sriovh_vf_bar(pdev, i, captotal, &bars[i], &is64))
+			any = true;
 		if (is64)
 			i++;
 	}
+	if (!any)
+		return sriovh_mmio_dropped(pdev, n, reason, len);
 	fit = sriovh_mmio_max_fit(bars, PCI_SRIOV_NUM_BARS, total);
 	if (fit >= n)
 		return fit;
@@ -227,7 +224,7 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 		.bus_end = (u8)min_t(resource_size_t, pdev->bus->busn_res.end, 0xff),
 	};
 	struct sriovh_vf_layout l;
-	u16 numvf, total;
+	u16 numvf, total, captotal;
 	u32 need;
 
 	memset(d, 0, sizeof(*d));
@@ -240,9 +237,9 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 		return;
 	pci_cfg_access_lock(pdev);
 
-	pci_read_config_word(pdev, cap.pos + PCI_SRIOV_TOTAL_VF, &total);
+	pci_read_config_word(pdev, cap.pos + PCI_SRIOV_TOTAL_VF, &captotal);
 	pci_read_config_word(pdev, cap.pos + PCI_SRIOV_NUM_VF, &numvf);
-	total = min_t(u16, total, (u16)pci_sriov_get_totalvfs(pdev));
+	total = min_t(u16, captotal, (u16)pci_sriov_get_totalvfs(pdev));
 
 	sriovh_read_layout(&cap, n, &l);
 	if (!sriovh_layout_valid(&l, n)) {
@@ -272,7 +269,7 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 		goto restore;
 	}
 
-	d->fit = sriovh_check_mmio(pdev, cap.pos, n, total, d->reason,
+	d->fit = sriovh_check_mmio(pdev, n, captotal, total, d->reason,
 				   sizeof(d->reason));
 	if (d->fit < n) {
 		d->cause = SRIOVH_CAUSE_MMIO;

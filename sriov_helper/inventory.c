@@ -87,13 +87,12 @@ static const char *sriovh_iov_bar_state(struct pci_dev *pdev)
 }
 
 static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
-			   struct cpumask *cpus)
+			   struct cpumask *cpus, const char *netdev)
 {
 	int pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
 	const struct sriovh_rule *rule;
 	const struct sriovh_pf *pf;
 	struct sriovh_target addr;
-	char netdev[IFNAMSIZ];
 	u16 offset = 0, stride = 0;
 	bool fallback;
 
@@ -142,7 +141,6 @@ static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
 		seq_printf(m, " irq=%s irq_cpus=-",
 			   rule ? sriovh_irq_mode_name(rule->irq) : "-");
 	}
-	sriovh_pf_netdev_name(pdev, netdev, sizeof(netdev));
 	seq_printf(m, " netdev=%s reason=%s\n", netdev[0] ? netdev : "-",
 		   pf && rule ? pf->reason : "");
 }
@@ -184,7 +182,7 @@ static int sriovh_vf_netdev(struct device *d, void *arg)
 
 /* What the rules say of one VF: its driver choice and settings' state. */
 static void sriovh_show_vf_rules(struct seq_file *m, struct pci_dev *pf,
-				 struct pci_dev *vf)
+				 struct pci_dev *vf, bool in_use)
 {
 	const struct sriovh_rule *rule;
 	const struct sriovh_vfset *set;
@@ -200,7 +198,7 @@ static void sriovh_show_vf_rules(struct seq_file *m, struct pci_dev *pf,
 	} else {
 		seq_puts(m, " vf_driver=-");
 	}
-	seq_printf(m, " settings=%s",
+	seq_printf(m, " in_use=%s settings=%s\n", in_use ? "yes" : "no",
 		   set ? sriovh_vfset_state_locked(set) : "unset");
 	mutex_unlock(&sriovh_lock);
 }
@@ -229,8 +227,7 @@ static int sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 		sriovh_show_iommu_group(m, vf);
 		in_use = sriovh_vf_in_use(vf, why, sizeof(why));
 		device_unlock(&vf->dev);
-		sriovh_show_vf_rules(m, pf, vf);
-		seq_printf(m, " in_use=%s\n", in_use ? "yes" : "no");
+		sriovh_show_vf_rules(m, pf, vf, in_use);
 		if (seq_has_overflowed(m)) {
 			pci_dev_put(vf);
 			break;
@@ -242,6 +239,7 @@ static int sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 static int sriovh_inventory_show(struct seq_file *m, void *v)
 {
 	struct pci_dev *pdev = NULL;
+	char netdev[IFNAMSIZ];
 	cpumask_var_t cpus;
 	/* Without memory for the mask, irq_cpus alone is left out. */
 	bool have_cpus = zalloc_cpumask_var(&cpus, GFP_KERNEL);
@@ -256,8 +254,9 @@ static int sriovh_inventory_show(struct seq_file *m, void *v)
 			pci_dev_put(pdev);
 			break;
 		}
+		sriovh_pf_netdev_name(pdev, netdev, sizeof(netdev));
 		mutex_lock(&sriovh_lock);
-		sriovh_show_pf(m, pdev, have_cpus ? cpus : NULL);
+		sriovh_show_pf(m, pdev, have_cpus ? cpus : NULL, netdev);
 		mutex_unlock(&sriovh_lock);
 		ret = sriovh_show_vfs(m, pdev);
 		device_unlock(&pdev->dev);

@@ -8,15 +8,16 @@
  * picture (a VF driver binding or unbinding, a VF network device going up
  * or down or changing carrier, which is where drivers request, free or
  * re-create vectors, a CPU coming or going, a configfs write) kicks one
- * delayed work on the module's ordered workqueue; the work plans all
+ * delayed work on the module's workqueue; the work plans all
  * managed vectors at once (place.c) and pins each with irq_set_affinity().
  *
  * Locking: the kicks take no lock (they run under device_lock, rtnl_lock
  * or the CPU hotplug lock). The work takes sriovh_lock alone to copy the
- * rules, then, one VF at a time, device_lock(VF) and the VF's MSI
- * descriptor lock, and holds both from reading a vector to setting its
- * affinity. That is what keeps the vector in place: a VF driver frees its
- * vectors (pci_free_irq_vectors(), and the IRQ descriptors with them)
+ * rules, then, one VF at a time, device_lock(VF) (tried: a busy VF is
+ * left to a pass a second later) and the VF's MSI descriptor lock, and
+ * holds both from reading a vector to setting its affinity. That is
+ * what keeps the vector in place: a VF driver frees its vectors
+ * (pci_free_irq_vectors(), and the IRQ descriptors with them)
  * under the MSI descriptor lock (kernel/irq/msi.c asserts it in
  * msi_domain_free_locked()), whenever it likes (iavf does from its reset
  * task, under its own lock only); and the descriptor storage itself is
@@ -76,6 +77,7 @@ struct sriovh_irq_pass {
 	struct sriovh_irq_owner *owners;
 	unsigned int nr_vecs;
 	unsigned int cap_vecs;
+	bool busy;	/* a VF's device_lock was held: pass again later */
 };
 
 void sriovh_irq_kick(void)
@@ -205,26 +207,35 @@ static int sriovh_vf_vectors_locked(struct pci_dev *vf,
 	msi_lock_descs(&vf->dev);
 	msi_for_each_desc(desc, &vf->dev, MSI_DESC_ASSOCIATED) {
 		/* MSI: one descriptor, nvec_used vectors; MSI-X: one each. */
-		for (i = 0; i < desc->nvec_used && !ret; i++) {
+		for (i = 0; i < desc->nvec_used; i++) {
 			if (n++ >= SRIOVH_IRQ_MAX_VECS)
-				break;
+				goto out;
 			ret = w->fn(w, vf,
 				    vf->msix_enabled ? desc->msi_index : i,
 				    desc->irq + i);
+			if (ret)
+				goto out;
 		}
-		if (ret)
-			break;
 	}
+out:
 	msi_unlock_descs(&vf->dev);
 	return ret;
 }
 
-/* The same, taking device_lock(VF); the caller holds a reference. */
+/*
+ * The same, taking device_lock(VF); the caller holds a reference. Tried,
+ * not waited for: a VF whose removal waits inside vfio for a VM to let go
+ * holds its device_lock for as long as the VM runs, and this pass must
+ * neither stall every PF's placement on it nor hang rmmod's cancel. A VF
+ * that is busy (mostly a probe or remove in progress) is left to the next
+ * pass. Return: -EAGAIN when it was busy.
+ */
 static int sriovh_vf_walk_vectors(struct pci_dev *vf, struct sriovh_vec_walk *w)
 {
 	int ret;
 
-	device_lock(&vf->dev);
+	if (!device_trylock(&vf->dev))
+		return -EAGAIN;
 	ret = sriovh_vf_vectors_locked(vf, w);
 	device_unlock(&vf->dev);
 	return ret;
@@ -348,6 +359,10 @@ static int sriovh_pass_collect(struct sriovh_irq_pass *p)
 			continue;
 		c.group = (unsigned int)group;
 		ret = sriovh_vf_walk_vectors(vf, &c.walk);
+		if (ret == -EAGAIN) {
+			p->busy = true;
+			continue;
+		}
 		if (ret) {
 			pci_dev_put(vf);
 			return ret;
@@ -453,7 +468,8 @@ static void sriovh_pass_apply(struct sriovh_irq_pass *p)
 		for (pin.last = pin.first; pin.last < p->nr_vecs &&
 		     p->owners[pin.last].vf == vf; pin.last++)
 			;
-		sriovh_vf_walk_vectors(vf, &pin.walk);
+		if (sriovh_vf_walk_vectors(vf, &pin.walk) == -EAGAIN)
+			p->busy = true;
 		pin.first = pin.last;
 	}
 }
@@ -515,6 +531,8 @@ static int sriovh_irq_pass(void)
 		sriovh_pass_apply(&p);
 		sriovh_pass_report(&p);
 	}
+	if (!ret && p.busy)
+		ret = -EAGAIN;
 	sriovh_pass_free(&p);
 	return ret;
 }
@@ -523,8 +541,10 @@ static void sriovh_irq_work(struct work_struct *work)
 {
 	int ret = sriovh_irq_pass();
 
-	if (ret == -ENOMEM) {
-		pr_err("VF IRQ placement: out of memory; trying again in 1 s\n");
+	if (ret == -ENOMEM || ret == -EAGAIN) {
+		/* Out of memory, or a VF was busy: the rest is placed. */
+		if (ret == -ENOMEM)
+			pr_err("VF IRQ placement: out of memory; trying again in 1 s\n");
 		if (!READ_ONCE(sriovh_irq_stopped))
 			queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
 					   msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));

@@ -20,10 +20,10 @@
  * sriovh_lock, and the apply worker takes it briefly while it holds
  * device_lock(PF): the only order is device_lock -> sriovh_lock. Holders
  * may take pci_bus_sem (pci_get_*) and RCU, nothing that sleeps on a
- * device. pci_rescan_remove_lock, where the worker takes it (apply.c),
- * comes first of all: pci_rescan_remove_lock -> device_lock(PF) ->
- * sriovh_lock, the order of pciehp and PCI rescan, whose probes reach our
- * notifier.
+ * device. The worker takes no pci_rescan_remove_lock itself (the
+ * kernel's sriov_numvfs writer does, numvfs.c); where pciehp and PCI
+ * rescan hold it, their probes reach our notifier under it: the order is
+ * pci_rescan_remove_lock -> device_lock -> sriovh_lock.
  */
 DEFINE_MUTEX(sriovh_lock);
 LIST_HEAD(sriovh_cfs_rules);

@@ -202,6 +202,7 @@ void sriovh_show_vf_irqs(struct seq_file *m, struct pci_dev *vf);
 
 /* inuse.c */
 bool sriovh_drv_is_vfio(struct device_driver *drv);
+bool sriovh_dev_on_vfio(struct device *dev);
 bool sriovh_vf_in_use(struct pci_dev *vf, char *why, size_t len);
 
 /* numvfs.c */

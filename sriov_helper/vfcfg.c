@@ -313,15 +313,19 @@ struct net_device *sriovh_pf_netdev(struct pci_dev *pdev)
 }
 
 /*
- * Its name, for the inventory, without rtnl: the child walk holds a
- * reference on each device, so the net_device stays in memory; a rename
- * racing with us shows the old or the new name.
+ * Its name, for the inventory. Under rtnl, as for the settings: the
+ * netdev's ops may belong to a module other than the PF driver (IPoIB's
+ * child netdevs have VF operations), which the PF's device_lock does not
+ * keep loaded; rtnl keeps every registered netdev's ops in place. The
+ * caller holds device_lock(PF) and not sriovh_lock (the lock order).
  */
 void sriovh_pf_netdev_name(struct pci_dev *pdev, char *buf, size_t len)
 {
 	struct sriovh_nd_pick p = {};
 
+	rtnl_lock();
 	device_for_each_child(&pdev->dev, &p, sriovh_nd_consider);
+	rtnl_unlock();
 	strscpy(buf, p.name, len);
 }
 

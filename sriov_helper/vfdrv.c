@@ -80,7 +80,7 @@ static const char *sriovh_vfdrv_held(struct pci_dev *pf,
 {
 	struct device_driver *drv = pf->dev.driver;
 
-	if (!sriovh_drv_is_vfio(drv) || d->mode == SRIOVH_VFDRV_AUTO ||
+	if (!sriovh_dev_on_vfio(&pf->dev) || d->mode == SRIOVH_VFDRV_AUTO ||
 	    (d->mode == SRIOVH_VFDRV_NAMED && !strcmp(d->name, drv->name)))
 		return NULL;
 	return drv->name;

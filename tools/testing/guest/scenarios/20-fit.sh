@@ -31,10 +31,10 @@ t_mmio_diagnosed() {
 	expect_eq "$(cat "$NVMEDIR/sriov_totalvfs")" 127 "nvme totalvfs" || return
 	modprobe nvme && modprobe sriov_helper || { fail "modprobe failed"; return; }
 	mkdir "$CFS/02:00.0" && echo 127 > "$CFS/02:00.0/vfs" || { fail "configfs failed"; return; }
-	want="failed: MMIO: VF BAR 0 unassigned, 127 VFs need 0x1fc000; try pci=realloc (-12)"
+	want="failed: MMIO: VF BARs unassigned; try pci=realloc (-12)"
 	wait_for 60 grep -qx -- "$want" "$CFS/02:00.0/status" ||
 		{ fail "status: $(cat "$CFS/02:00.0/status")"; return; }
-	expect_log "begin mmio_diagnosed" "nvme $NVME: sriov_helper: not enough MMIO space for 127 VFs: VF BAR 0 needs 0x1fc000 (0x4000 per VF) and is unassigned" || return
+	expect_log "begin mmio_diagnosed" "nvme $NVME: sriov_helper: not enough MMIO space for 127 VFs: the VF BARs are unassigned (no room was found for them at enumeration)" || return
 	expect_log "begin mmio_diagnosed" "nvme $NVME: sriov_helper:   remedy: boot with pci=realloc, or enable SR-IOV support and above-4G decoding in firmware" || return
 	# We never asked the driver, so the PCI core's own ENOMEM never came.
 	log_has "begin mmio_diagnosed" "not enough MMIO resources for SR-IOV" &&
@@ -43,7 +43,7 @@ t_mmio_diagnosed() {
 	# The cause is in the inventory too, not only in dmesg.
 	line=$(grep "^pf $NVME " /sys/kernel/debug/sriov_helper/inventory)
 	expect_eq "$(echo "$line" | sed 's/.* iov_bars=\([^ ]*\) .* state=\(.*\)$/\1 \2/')" \
-		"unassigned failed enabled=0 err=-12 fit=0 cause=mmio irq=spread irq_cpus=$(cat /sys/devices/system/cpu/online) reason=MMIO: VF BAR 0 unassigned, 127 VFs need 0x1fc000; try pci=realloc" \
+		"unassigned failed enabled=0 err=-12 fit=0 cause=mmio irq=spread irq_cpus=$(cat /sys/devices/system/cpu/online) reason=MMIO: VF BARs unassigned; try pci=realloc" \
 		"inventory line"
 }
 

@@ -37,8 +37,11 @@ special_scenario vfio_held
 t_vfio_held() {
 	local vf0 t0 t1 nvme=$CFS/0000:02:00.0
 	[ -e "$PFDIR/iommu_group" ] || { fail "$PF has no IOMMU group (intel_iommu=on?)"; return; }
-	# QEMU's VT-d here has no interrupt remapping.
-	modprobe vfio_iommu_type1 allow_unsafe_interrupts=1 && modprobe igb && modprobe nvme &&
+	# QEMU's VT-d here has no interrupt remapping. vfio loads type1 at
+	# its own init (vfio_container_init()), without options: set it.
+	modprobe vfio_iommu_type1 &&
+	echo Y > /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts &&
+	modprobe igb && modprobe nvme &&
 	modprobe sriov_helper pf=01:00.0,vfs=3,vf_driver=vfio-pci || { fail "modprobe failed"; return; }
 	expect_vfs "$PFDIR" 3 vfio-pci 60 || return
 	vf0=$(basename "$(readlink "$PFDIR/virtfn0")")
