@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# sriovctl against the real module: set, list, show, dump, unset, and the
-# dump fed back through /etc/modprobe.d restoring the same VFs.
+# sriovctl against the real module: set, vf, list, show, dump, unset, and
+# the dump fed back through /etc/modprobe.d restoring the same VFs and
+# per-VF settings.
 
 SRIOVCTL=/tests/sriovctl
 
@@ -17,7 +18,7 @@ t_sriovctl_roundtrip() {
 		{ fail "vf1 status: $(cat "$CFS/0000:01:00.0/vf1/status")"; return; }
 	expect_eq "$($SRIOVCTL list | sed -n 2,3p)" \
 		"0000:01:00.0   3      clamp         spread  1         auto       applied 3
-  vf1          mac=02:00:00:00:00:21 vlan=- trust=on spoofchk=-  applied" "sriovctl list" || return
+  vf1  mac=02:00:00:00:00:21 trust=on  applied" "sriovctl list" || return
 	ip link show dev "$(ls "$PFDIR/net")" | grep -q "vf 1 .*link/ether 02:00:00:00:00:21" ||
 		{ fail "ip link: $(ip link show dev "$(ls "$PFDIR/net")" | tr '\n' '|')"; return; }
 	$SRIOVCTL --json show 01:00.0 | grep -q '"numvfs":3,' ||
@@ -30,7 +31,7 @@ t_sriovctl_roundtrip() {
 	numvfs_is "$PFDIR" 3 || { fail "bad input changed the VFs"; return; }
 	opts=$($SRIOVCTL dump)
 	expect_eq "$opts" "options sriov_helper pf=0000:01:00.0,vfs=3,irq_cpus=1
-# per-VF, after load: sriovctl vf 0000:01:00.0 1 mac=02:00:00:00:00:21 trust=on" "dump" || return
+options sriov_helper vf=0000:01:00.0/1,mac=02:00:00:00:00:21,trust=on" "dump" || return
 	# Persistence: unset, unload, clear; the dumped line brings it back.
 	$SRIOVCTL unset 01:00.0 || { fail "unset failed"; return; }
 	rmmod sriov_helper || { fail "rmmod failed"; return; }
@@ -40,6 +41,10 @@ t_sriovctl_roundtrip() {
 	expect_vfs "$PFDIR" 3 igbvf || return
 	expect_eq "$(cat /sys/module/sriov_helper/parameters/pf)" \
 		"0000:01:00.0,vfs=3,irq_cpus=1" "parameters/pf after restore" || return
+	expect_eq "$(cat /sys/module/sriov_helper/parameters/vf)" \
+		"0000:01:00.0/1,mac=02:00:00:00:00:21,trust=on" "parameters/vf after restore" || return
+	expect_vf_line 1 "link/ether 02:00:00:00:00:21" || return
+	expect_vf_line 1 "trust on" || return
 	rmmod sriov_helper || { fail "rmmod failed"; return; }
 	$SRIOVCTL list 2>/dev/null
 	rc=$?
