@@ -297,12 +297,13 @@ int cmd_show(int argc, char **argv)
 
 /* ---- wait ------------------------------------------------------------- */
 
-/* What a managed PF's pf line says, for wait. */
+/* What a managed PF's pf line says, and its VFs' lines, for wait. */
 struct pf_state {
 	char *addr;
 	char *state;
 	char *driver;
 	char *reason;
+	unsigned int vfs_pending;	/* VFs whose settings are pending */
 };
 
 static void free_states(struct pf_state *s, size_t n)
@@ -333,8 +334,16 @@ static struct pf_state *managed_pfs(size_t *count)
 	while ((n = getline(&line, &lcap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		if (split_line(line, &l) || strcmp(l.kind, "pf") ||
-		    strcmp(get(&l, "managed"), "yes"))
+		if (split_line(line, &l))
+			continue;
+		/* A VF line follows its PF's (v3 has settings=). */
+		if (!strcmp(l.kind, "vf")) {
+			if (*count && !strcmp(get(&l, "pf"), s[*count - 1].addr) &&
+			    !strcmp(get(&l, "settings"), "pending"))
+				s[*count - 1].vfs_pending++;
+			continue;
+		}
+		if (strcmp(l.kind, "pf") || strcmp(get(&l, "managed"), "yes"))
 			continue;
 		if (*count == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -344,6 +353,7 @@ static struct pf_state *managed_pfs(size_t *count)
 		s[*count].state = xstrdup(get(&l, "state"));
 		s[*count].driver = xstrdup(get(&l, "driver"));
 		s[*count].reason = xstrdup(get(&l, "reason"));
+		s[*count].vfs_pending = 0;
 		(*count)++;
 	}
 	inv_close(f);
@@ -381,10 +391,16 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Is this PF done (applied, failed, or no driver will come)? */
+/*
+ * Is this PF done: failed, no driver will come, or applied with its VFs'
+ * settings applied too (a MAC set after network configuration started
+ * would surprise it)?
+ */
 static bool settled(const struct pf_state *s)
 {
-	if (!strcmp(s->state, "applied") || !strcmp(s->state, "failed"))
+	if (!strcmp(s->state, "applied"))
+		return !s->vfs_pending;
+	if (!strcmp(s->state, "failed"))
 		return true;
 	return !strcmp(s->state, "pending") && !strcmp(s->driver, "-") &&
 	       no_driver_coming(s->addr);
@@ -399,6 +415,10 @@ static void tell_not_applied(const struct pf_state *s, bool timed_out,
 
 	if (!strcmp(s->state, "failed"))
 		warn("%s failed%s%s", s->addr, sep, reason);
+	else if (!strcmp(s->state, "applied"))
+		warn("%s applied; the settings of %u VF%s still pending (timed out after %g s)",
+		     s->addr, s->vfs_pending, s->vfs_pending == 1 ? "" : "s",
+		     timeout);
 	else if (!strcmp(s->state, "pending") && !strcmp(s->driver, "-") &&
 		 (why = no_driver_coming(s->addr)))
 		warn("%s pending, no driver bound and none coming (%s)%s%s",
@@ -436,7 +456,7 @@ int cmd_wait(int argc, char **argv)
 		nanosleep(&tick, NULL);
 	}
 	for (i = 0; i < n; i++) {
-		if (!strcmp(s[i].state, "applied"))
+		if (!strcmp(s[i].state, "applied") && !s[i].vfs_pending)
 			continue;
 		tell_not_applied(&s[i], timed_out, timeout);
 		ret = EX_FAIL;

@@ -8,7 +8,9 @@ set -euo pipefail
 
 PKGS="build-essential bc bison flex libelf-dev libssl-dev kmod cpio xz-utils
 busybox-static sparse dkms rsync python3 pciutils iproute2 linux-source-6.12
-clang libclang-rt-14-dev libglib2.0-0 libnuma1 libcap-ng0 libsystemd0"
+clang libclang-rt-14-dev libglib2.0-0 libnuma1 libcap-ng0 libsystemd0
+debhelper dh-dkms dpkg-dev fakeroot lintian mmdebstrap e2fsprogs gpg
+debian-archive-keyring util-linux gcc-aarch64-linux-gnu"
 
 # Nothing to do when everything is in place: the packages, a QEMU that has
 # the igb device (bookworm's own 7.2 has not), and Debian's 6.1 and 6.12
@@ -33,22 +35,8 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 
-# Find the Debian archive URI in deb822 or one-line sources.
-mirror_uri() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk '
-			/^URIs:/ { uri = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print uri; exit } }
-		' "$f"
-	done | head -n1
-}
-
-uri=$(mirror_uri)
-if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-	uri=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list)
-fi
+. "$(dirname "$0")/mirror.sh"
+uri=$(suite_uri bookworm)
 if [ -z "$uri" ]; then
 	echo "setup-host: no bookworm entry found in apt sources" >&2
 	exit 1
@@ -56,13 +44,7 @@ fi
 
 bp=/etc/apt/sources.list.d/sriov-helper-backports.sources
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-	cat > "$bp" <<SRC
-Types: deb
-URIs: $uri
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+	backports_sources "$uri" > "$bp"
 fi
 apt-get update -q
 

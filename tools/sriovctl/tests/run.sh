@@ -778,6 +778,15 @@ wait_inv pending igb 'VFs being created'
 (sleep 0.5; wait_inv applied igb) &
 check wait-until-applied 0 "" "$bin" --root "$W" wait --timeout 20
 wait
+# Applied, but a VF's settings are pending: waited for, and named.
+wait_inv applied igb
+printf '%s\n' 'vf 0000:01:10.0 pf=0000:01:00.0 index=0 id=8086:10ca driver=igbvf netdev=eth1 irqs=- iommu_group=- group_alone=- vf_driver=auto in_use=no settings=pending' \
+	'vf 0000:01:10.2 pf=0000:01:00.0 index=1 id=8086:10ca driver=igbvf netdev=eth2 irqs=- iommu_group=- group_alone=- vf_driver=auto in_use=no settings=applied' >> "$winv"
+check wait-vf-pending 1 "sriovctl: 0000:01:00.0 applied; the settings of 1 VF still pending (timed out after 0.2 s)" \
+	"$bin" --root "$W" wait --timeout 0.2
+(sleep 0.5; sed -i 's/settings=pending/settings=applied/' "$winv") &
+check wait-until-vf-applied 0 "" "$bin" --root "$W" wait --timeout 20
+wait
 # Nothing managed: nothing to wait for.
 printf '# sriov_helper inventory v3\n' > "$winv"
 check wait-nothing 0 "" "$bin" --root "$W" wait --timeout 0
