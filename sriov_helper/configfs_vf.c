@@ -66,11 +66,14 @@ static ssize_t sriovh_vf_store(struct config_item *item, enum sriovh_vf_key k,
 	mutex_lock(&sriovh_lock);
 	ret = sriovh_vfset_store_locked(vf->set, k, &in, len, &why);
 	if (!ret) {
-		/* A new driver choice moves the VFs; the rest is set on them. */
+		/*
+		 * A new driver choice moves the VFs; the rest is set on them.
+		 * An empty write queues a pass too: it sets nothing, but
+		 * the set's status is pending until a pass has looked again.
+		 */
 		todo = k == SRIOVH_VK_VF_DRIVER ? SRIOVH_TODO_MOVE :
 		       SRIOVH_TODO_VFS;
-		if (len || todo == SRIOVH_TODO_MOVE)
-			sriovh_queue_rule_locked(vf->rule, todo);
+		sriovh_queue_rule_locked(vf->rule, todo);
 	}
 	mutex_unlock(&sriovh_lock);
 	if (ret)

@@ -116,6 +116,8 @@ wait "$hostcmd" 2>/dev/null
 echo "# $name: VM ran $(( $(date +%s) - start ))s (qemu exit $rc)" >&2
 
 tr -d '\r' < "$tap" > "$tap.clean" 2>/dev/null || : > "$tap.clean"
+times=$(sed -n 's/^SRIOVH time \([^ ]*\) \([0-9]*\)$/\1 \2s,/p' "$tap.clean" | tr '\n' ' ')
+[ -z "$times" ] || echo "# $name: seconds per scenario: ${times%, }" >&2
 plan=$(sed -n 's/^SRIOVH plan //p' "$tap.clean" | head -n1)
 
 # Every reported result, then every planned scenario that never reported.

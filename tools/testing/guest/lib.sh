@@ -147,11 +147,14 @@ run_scenario() {
 	# is no udev here, so load it up front.
 	modprobe igbvf
 	mark "begin $1"
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	if "t_$1"; then
 		echo "SRIOVH ok $1${RESULT_NOTE:+ # $RESULT_NOTE}" >&3
 	else
 		echo "SRIOVH not ok $1 # ${FAIL_WHY:-failed}" >&3
 	fi
+	# Where a VM's time goes (vm.sh prints it as a comment line).
+	echo "SRIOVH time $1 $(awk -v a="$t0" '{ printf "%d", $1 - a + 0.5 }' /proc/uptime)" >&3
 	mark "end $1"
 }
 
