@@ -8,7 +8,7 @@
  * lost when the VFs are destroyed, so they are applied again whenever VFs
  * appear (the bus notifier queues a pass), and only where the driver's
  * current value differs, since some drivers reset the VF on every set
- * (igb does on a MAC write).
+ * (i40e and ice do on a MAC write; igb asks for the VF driver's reload).
  *
  * This file owns struct sriovh_vfset: the values configfs and the vf=
  * parameter store into it, and the results the passes write.
