@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "sriovctl.h"
 
@@ -362,21 +363,44 @@ static struct pf_state *managed_pfs(size_t *count)
 	return s;
 }
 
+/* Was @a modified before @b? */
+static bool older(const struct stat *a, const struct stat *b)
+{
+	return a->st_mtim.tv_sec < b->st_mtim.tv_sec ||
+	       (a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+		a->st_mtim.tv_nsec < b->st_mtim.tv_nsec);
+}
+
 /*
  * A PF without a driver gets one only from udev (or a later modprobe):
  * once udev has processed the device, or when udev is not running, none
  * is coming. Return: why not, or NULL while one may still come.
+ *
+ * Processed means by the udev running now, and to the end: an
+ * initramfs' udev leaves its database in /run to the real root's, whose
+ * coldplug processes the device again, with the real root's modules (a
+ * NIC driver the initramfs did not carry); and udev writes a device's
+ * entry before it runs the event's RUN programs, the driver's modprobe
+ * among them. udev rewrites the entry for every event it processes, so an
+ * entry older than the running udev's control socket is not this udev's
+ * answer; and /run/udev/queue exists until every event it has taken is
+ * done (what `udevadm settle` waits for).
  */
 static const char *no_driver_coming(const char *addr)
 {
 	char *data = rpath("/run/udev/data/+pci:%s", addr);
 	char *control = rpath("/run/udev/control");
+	char *queue = rpath("/run/udev/queue");
 	const char *why = NULL;
+	struct stat d, c;
+	bool running = !stat(control, &c);
 
-	if (exists(data))
+	if (!stat(data, &d) &&
+	    (!running || (!older(&d, &c) && !exists(queue))))
 		why = "udev has processed it";
-	else if (!exists(control))
+	else if (!running)
 		why = "udev is not running";
+	free(queue);
 	free(data);
 	free(control);
 	return why;

@@ -18,7 +18,7 @@ tap=$outdir/$name.tap.log
 rm -f "$console" "$tap"
 
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 hung_task_panic=1"
-append="$append softlockup_panic=1 nokaslr sriovh.mode=$mode"
+append="$append softlockup_panic=1 nokaslr printk.time=1 sriovh.mode=$mode"
 [ -n "$tests" ] && append="$append sriovh.tests=$(echo $tests | tr ' ' ,)"
 append="$append ${SRIOVH_APPEND:-}"
 
