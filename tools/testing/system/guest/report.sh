@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The only test code in the system test's boots (tools/testing/system/),
+# run by sriovh-report.service once multi-user.target is reached. It writes
+# facts about the booted host to the second serial port (ttyS1), does what
+# an admin does at this point of the boot's stage (sriovh.stage= on the
+# kernel command line), and powers off. It asserts nothing: system.sh reads
+# the report on the host, and the initramfs there too (faster than here).
+#
+# Report lines: "SRIOVH key value" for a fact, and a command's output
+# between "SRIOVH-BEGIN name" and "SRIOVH-END name", followed by the facts
+# "name.rc" (its exit code) and "name.t" (the uptime when it ended, to see
+# where a boot's time goes). "SRIOVH done" ends a complete report.
+set -uo pipefail
+
+exec > /dev/ttyS1 2>&1
+
+pf=/sys/bus/pci/devices/0000:01:00.0
+cfs=/sys/kernel/config/sriov_helper
+conf=/etc/modprobe.d/sriov_helper.conf
+stage=$(sed -n 's/.*sriovh\.stage=\([^ ]*\).*/\1/p' /proc/cmdline)
+export SYSTEMD_PAGER='' SYSTEMD_COLORS=0 LC_ALL=C
+
+fact() {
+	echo "SRIOVH $1 $2"
+}
+
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# block NAME COMMAND...: the command's output (stdout and stderr) and exit code.
+block() {
+	local name=$1 rc
+	shift
+	echo "SRIOVH-BEGIN $name"
+	"$@" 2>&1
+	rc=$?
+	echo "SRIOVH-END $name"
+	fact "$name.rc" "$rc"
+	fact "$name.t" "$(uptime_s)"
+}
+
+numvfs() {
+	cat "$pf/sriov_numvfs" 2>/dev/null || echo none
+}
+
+# "ADDR=driver" for each VF of the PF, from sysfs ("ADDR=" when unbound).
+vf_drivers() {
+	local v out=
+	for v in "$pf"/virtfn*; do
+		[ -e "$v" ] || continue
+		out="$out $(basename "$(readlink "$v")")=$(basename "$(readlink "$v/driver" 2>/dev/null)" 2>/dev/null)"
+	done
+	echo "${out# }"
+}
+
+# Until every VF has a driver (igbvf probes take seconds each under TCG),
+# at most 120 s: the report is about the settled state.
+settle() {
+	local bound
+	udevadm settle -t 60
+	for _ in $(seq 120); do
+		bound=$(ls -d "$pf"/virtfn*/driver 2>/dev/null | wc -l)
+		[ "$bound" -ge "$(numvfs)" ] 2>/dev/null && return
+		sleep 1
+	done
+}
+
+loaded() {
+	[ -d /sys/module/sriov_helper ] && echo yes || echo no
+}
+
+facts() {
+	fact start.t "$(uptime_s)"
+	settle
+	fact settled.t "$(uptime_s)"
+	fact stage "$stage"
+	fact kernel "$(uname -r)"
+	fact cmdline "$(cat /proc/cmdline)"
+	fact numvfs "$(numvfs)"
+	fact vf_drivers "$(vf_drivers)"
+	fact loaded "$(loaded)"
+	fact lockdown "$(cat /sys/kernel/security/lockdown 2>/dev/null)"
+	fact modversion "$(modinfo -F version sriov_helper 2>/dev/null)"
+	local k
+	for k in /lib/modules/*; do
+		k=${k##*/}
+		fact "modfile@$k" "$(modinfo -k "$k" -n sriov_helper 2>/dev/null)"
+		fact "signer@$k" "$(modinfo -k "$k" -F signer sriov_helper 2>/dev/null)"
+		fact "sig_id@$k" "$(modinfo -k "$k" -F sig_id sriov_helper 2>/dev/null)"
+		fact "sig_hashalgo@$k" "$(modinfo -k "$k" -F sig_hashalgo sriov_helper 2>/dev/null)"
+		fact "config_hash@$k" "$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' "/boot/config-$k")"
+	done
+	block lsmod lsmod
+	block modinfo modinfo sriov_helper
+	# dkms status is slow under TCG (a large shell script): where it counts.
+	[ "$stage" != upgrade ] || block dkms dkms status
+	block param cat /sys/module/sriov_helper/parameters/pf
+	block inventory cat /sys/kernel/debug/sriov_helper/inventory
+	block list sriovctl list
+	block show sriovctl show
+	# sriovctl dump lists the initramfs (lsinitramfs: seconds under
+	# TCG): where it counts.
+	[ "$stage" != upgrade ] || block dump sriovctl dump
+	block wait sriovctl wait --timeout 5
+	block wait_unit systemctl show -p ActiveState -p Result -p ExecMainStatus sriov-helper-wait.service
+	block modules_load systemctl show -p ActiveState -p Result systemd-modules-load.service
+	block failed systemctl --failed --no-legend --plain
+	block conf cat "$conf"
+	block journal journalctl -b -o short-monotonic --no-pager
+}
+
+facts
+case "$stage" in
+noconf)
+	# "Not loaded" and "refused by the kernel" on the same host, each as
+	# sriovctl tells it. The module is unloaded (nothing configured,
+	# nothing to undo); then the kernel is locked down as Secure Boot locks
+	# it (the lockdown LSM's integrity level, raised at run time: the same
+	# check as with lockdown from boot refuses the unenrolled DKMS key),
+	# then signatures are enforced as IMA's arch policy enforces them on a
+	# Secure Boot kernel.
+	block rmmod rmmod sriov_helper
+	fact unloaded.loaded "$(loaded)"
+	block list_unloaded sriovctl list
+	block lockdown_set sh -c 'echo integrity > /sys/kernel/security/lockdown'
+	fact lockdown.after "$(cat /sys/kernel/security/lockdown 2>/dev/null)"
+	block modprobe_lockdown modprobe sriov_helper
+	block list_lockdown sriovctl list
+	block wait_lockdown sriovctl wait --timeout 5
+	echo 1 > /sys/module/module/parameters/sig_enforce
+	fact sig_enforce "$(cat /sys/module/module/parameters/sig_enforce)"
+	block modprobe_enforced modprobe sriov_helper
+	block list_enforced sriovctl list
+	fact refused.loaded "$(loaded)"
+	block dmesg_tail sh -c 'dmesg | tail -n 10'
+	# The admin configures the card, by hand (as the README says).
+	echo 'options sriov_helper pf=01:00.0,vfs=7' > "$conf"
+	block conf_written cat "$conf"
+	;;
+first)
+	# At run time through sriovctl, then persisted with sriovctl dump.
+	block set sriovctl set 01:00.0 vfs=3
+	for _ in $(seq 120); do
+		grep -q '^applied 3' "$cfs/0000:01:00.0/status" 2>/dev/null && break
+		sleep 1
+	done
+	settle
+	fact set.status "$(head -n1 "$cfs/0000:01:00.0/status" 2>/dev/null)"
+	fact set.numvfs "$(numvfs)"
+	fact set.vf_drivers "$(vf_drivers)"
+	sriovctl dump > "$conf" 2> /tmp/dump.err
+	fact dump_to_conf.rc $?
+	block dump_to_conf.stderr cat /tmp/dump.err
+	block conf_dumped cat "$conf"
+	# The PF's driver into the initramfs, as for a network root. The
+	# admin's update-initramfs -u -k all runs on the host side, in the
+	# tree (seconds there, a minute here), before the kernel upgrade.
+	printf 'igb\nigbvf\n' >> /etc/initramfs-tools/modules
+	;;
+upgrade)
+	# A change at run time that the initramfs does not have yet: what
+	# sriovctl dump says about it (the conf itself is left alone).
+	block set_changed sriovctl set 01:00.0 vfs=2
+	sriovctl dump > /tmp/dump.out 2> /tmp/dump.err
+	fact dump_changed.rc $?
+	block dump_changed.stdout cat /tmp/dump.out
+	block dump_changed.stderr cat /tmp/dump.err
+	;;
+esac
+fact end.t "$(uptime_s)"
+sync
+echo "SRIOVH done"
+systemctl poweroff -ff
