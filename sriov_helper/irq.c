@@ -554,20 +554,27 @@ static void sriovh_irq_work(struct work_struct *work)
 	}
 }
 
-/* The vectors of a VF's network device come and go with it. */
+/*
+ * The vectors of a VF's network device come and go with it; a PF's
+ * carrier coming up is news for the per-VF settings.
+ */
 static int sriovh_netdev_event(struct notifier_block *nb, unsigned long event,
 			       void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct device *parent = dev->dev.parent;
 
+	if (!parent || !dev_is_pci(parent))
+		return NOTIFY_DONE;
 	switch (event) {
 	case NETDEV_UP:
 	case NETDEV_DOWN:
 	case NETDEV_CHANGE:
-		if (parent && dev_is_pci(parent) &&
-		    to_pci_dev(parent)->is_virtfn)
+		if (to_pci_dev(parent)->is_virtfn)
 			sriovh_irq_kick();
+		/* A PF's carrier came up: its VFs' rates can be set (vfcfg.c). */
+		if (event == NETDEV_CHANGE && netif_carrier_ok(dev))
+			sriovh_vfcfg_link_up(to_pci_dev(parent));
 		break;
 	}
 	return NOTIFY_DONE;
@@ -600,17 +607,19 @@ int sriovh_irq_init(void)
 	int ret;
 
 	INIT_DELAYED_WORK(&sriovh_irq_dwork, sriovh_irq_work);
-	ret = register_netdevice_notifier(&sriovh_netdev_nb);
-	if (ret)
-		return ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN,
 					"sriov_helper:online",
 					sriovh_cpu_online, sriovh_cpu_offline);
-	if (ret < 0) {
-		unregister_netdevice_notifier(&sriovh_netdev_nb);
+	if (ret < 0)
+		return ret;
+	sriovh_cpuhp_state = ret;
+	/* Last: it can queue a PF's pass, which only a full init unwinds. */
+	ret = register_netdevice_notifier(&sriovh_netdev_nb);
+	if (ret) {
+		cpuhp_remove_state_nocalls(sriovh_cpuhp_state);
+		cancel_delayed_work_sync(&sriovh_irq_dwork);
 		return ret;
 	}
-	sriovh_cpuhp_state = ret;
 	return 0;
 }
 

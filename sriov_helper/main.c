@@ -42,9 +42,12 @@ err_configfs:
 err_inventory:
 	sriovh_inventory_exit();
 	sriovh_irq_sources_exit();
+	/* A PF's carrier coming up has queued a pass since irq_init (vfcfg.c). */
+	sriovh_pfs_stop();
 	sriovh_irq_stop();
 err_wq:
 	sriovh_wq_exit();
+	sriovh_pfs_free();
 err_params:
 	sriovh_params_exit();
 	return ret;

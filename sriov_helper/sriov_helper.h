@@ -25,6 +25,7 @@ struct sriovh_vfres {
 	u16 vf;			/* the VF that refused first */
 	u16 failed;		/* how many VFs refused */
 	u16 tried;		/* how many VFs it was set on or checked */
+	bool nolink;		/* the first refusal came with the PF's link down */
 };
 
 /*
@@ -227,6 +228,7 @@ ssize_t sriovh_vfset_status_locked(const struct sriovh_vfset *s, char *buf,
 const char *sriovh_vfset_state_locked(const struct sriovh_vfset *s);
 void sriovh_vfcfg_pending_locked(struct pci_dev *pf);
 void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev);
+void sriovh_vfcfg_link_up(struct pci_dev *pdev);
 struct net_device *sriovh_pf_netdev(struct pci_dev *pdev);
 void sriovh_pf_netdev_name(struct pci_dev *pdev, char *buf, size_t len);
 

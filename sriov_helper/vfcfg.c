@@ -18,6 +18,14 @@
  * the errno, and every other key of the VF is still set. Keys that one
  * operation carries together fail together: vlan, qos and vlan_proto
  * (ndo_set_vf_vlan), min_tx_rate and max_tx_rate (ndo_set_vf_rate).
+ *
+ * Rates depend on the PF's link: igb takes a VF rate only with the link up
+ * and drops every VF's rate when the link speed changes
+ * (igb_ndo_set_vf_bw(), igb_check_vf_rate_limit()), ixgbe checks the rate
+ * against the link speed (ixgbe_ndo_set_vf_bw()). Creating VFs resets the
+ * link of both (igb_sriov_reinit()), so a pass right after it can be
+ * refused: every carrier-up of a PF netdev queues another pass, which sets
+ * again whatever differs.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -183,6 +191,9 @@ static int sriovh_vfres_why(const struct sriovh_vfset *s, enum sriovh_vf_key k,
 		n += scnprintf(buf + n, len - n, " %s %s", sriovh_vf_key_name(j),
 			       val);
 	}
+	if (s->res[k].nolink)
+		n += scnprintf(buf + n, len - n,
+			       " with the PF's link down; set again when it comes up");
 	return n;
 }
 
@@ -333,6 +344,7 @@ void sriovh_pf_netdev_name(struct pci_dev *pdev, char *buf, size_t len)
 struct sriovh_vf_outcome {
 	int err[SRIOVH_NR_VKEYS];
 	u32 tried;
+	u32 nolink;	/* keys refused while the PF had no carrier */
 };
 
 /* Note @err for every key in @keys; status tells it in words. */
@@ -407,8 +419,11 @@ static void sriovh_vf_set_rate(struct net_device *nd, int vf,
 		return;
 	ret = ops->ndo_set_vf_rate ?
 	      ops->ndo_set_vf_rate(nd, vf, (int)min, (int)max) : -EOPNOTSUPP;
-	if (ret)
-		sriovh_vf_refused(o, v->set & SRIOVH_VK_RATES, ret);
+	if (!ret)
+		return;
+	sriovh_vf_refused(o, v->set & SRIOVH_VK_RATES, ret);
+	if (ret != -EOPNOTSUPP && !netif_carrier_ok(nd))
+		o->nolink |= v->set & SRIOVH_VK_RATES;
 }
 
 /* InfiniBand GUIDs, only on InfiniBand netdevs (as rtnetlink checks). */
@@ -563,6 +578,7 @@ static void sriovh_vfset_merge(struct sriovh_vfset *s, u16 index,
 		if (!r->failed++) {
 			r->err = o->err[k];
 			r->vf = index;
+			r->nolink = o->nolink & (1u << k);
 		}
 	}
 }
@@ -662,4 +678,23 @@ void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev)
 	rtnl_unlock();
 	if (no_netdev)
 		pci_err(pdev, "sriov_helper: no network device on this PF; per-VF settings not applied\n");
+}
+
+/**
+ * sriovh_vfcfg_link_up() - a network device of @pdev has a carrier again
+ * @pdev: the device the netdev belongs to
+ *
+ * Called from the netdev notifier, so with rtnl held: rtnl -> sriovh_lock
+ * is the order the passes keep. A PF with per-VF settings gets a pass;
+ * it only sets what the driver lost or refused while the link was down.
+ */
+void sriovh_vfcfg_link_up(struct pci_dev *pdev)
+{
+	ASSERT_RTNL();
+	if (!pdev->is_physfn)
+		return;
+	mutex_lock(&sriovh_lock);
+	if (sriovh_vfsets_any_locked(pdev))
+		sriovh_queue_pdev_locked(pdev, SRIOVH_TODO_VFS);
+	mutex_unlock(&sriovh_lock);
 }
