@@ -49,8 +49,10 @@ expect_vf_line() {
 }
 
 # status of ENTRY must become exactly TEXT (several lines: use $'..').
+# The text goes through the environment: it may hold quotes.
 expect_status() {
-	wait_for "${3:-20}" sh -c "[ \"\$(cat '$1/status')\" = '$2' ]" ||
+	export SRIOVH_STATUS_FILE="$1/status" SRIOVH_STATUS_TEXT="$2"
+	wait_for "${3:-20}" sh -c '[ "$(cat "$SRIOVH_STATUS_FILE")" = "$SRIOVH_STATUS_TEXT" ]' ||
 		fail "$1/status: expected '$2', got '$(cat "$1/status")'"
 }
 

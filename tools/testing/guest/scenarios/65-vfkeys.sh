@@ -7,7 +7,9 @@
 # link is up; no link state, no RSS query, no GUIDs (InfiniBand only), no
 # 802.1ad (-EPROTONOSUPPORT), no minimum rate (-EINVAL).
 
-# The PF netdev up, with a link: igb only limits a VF's rate then.
+# The PF netdev up, with a link: igb only limits a VF's rate then; the
+# first pass after the VFs appear can meet the link down (igb_sriov_reinit()
+# resets it), and the carrier coming up queues another.
 pf_link_up() {
 	local nd
 	nd=$(pf_netdev)
@@ -106,7 +108,23 @@ trust: applied
 link_state: applied
 min_tx_rate: igb refused min_tx_rate 50 max_tx_rate 100 (-22)
 max_tx_rate: igb refused min_tx_rate 50 max_tx_rate 100 (-22)" || return
-	echo 0 > "$VFE/vf0/min_tx_rate" && expect_status "$VFE/vf0" applied
+	echo 0 > "$VFE/vf0/min_tx_rate" && expect_status "$VFE/vf0" applied || return
+	# A rate while the PF is down (igb_down() zeroes the link speed that
+	# igb_ndo_set_vf_bw() checks): refused, said why, set at carrier-up.
+	ip link set dev "$(pf_netdev)" down && echo 200 > "$VFE/vf0/max_tx_rate" ||
+		{ fail "PF down or max_tx_rate 200 failed"; return; }
+	expect_status "$VFE/vf0" "failed: min_tx_rate, max_tx_rate
+mac: applied
+vlan: applied
+qos: applied
+spoofchk: applied
+trust: applied
+link_state: applied
+min_tx_rate: igb refused min_tx_rate 0 max_tx_rate 200 with the PF's link down; set again when it comes up (-22)
+max_tx_rate: igb refused min_tx_rate 0 max_tx_rate 200 with the PF's link down; set again when it comes up (-22)" || return
+	pf_link_up || { fail "PF link not up again"; return; }
+	expect_status "$VFE/vf0" applied || return
+	expect_vf_line 0 "max_tx_rate 200Mbps"
 }
 
 # Per-VF settings written only as module parameters, as /etc/modprobe.d
