@@ -3,18 +3,24 @@
 #
 # report.sh LOGDIR KVER OUT.md [README]
 # Turn the "SRIOVH bench ..." lines of the benchmark VMs (LOGDIR/bench-*.tap.log.clean)
-# into a Markdown table, with the date, the guest kernel and the QEMU
-# version; with README, also replace the part of it between the lines
+# and of the IRQ planner's run on the host (tools/bench/plan_bench, whose
+# lines run.sh puts in LOGDIR/bench-plan.tap.log.clean) into Markdown
+# tables, with the date, the guest kernel and the QEMU version; with
+# README, also replace the part of it between the lines
 # "<!-- bench:begin -->" and "<!-- bench:end -->".
 set -euo pipefail
 
 logs=$1 kver=$2 out=$3 readme=${4:-}
 qemu=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version //p')
 host_cpus=$(nproc)
+# The planner's table is in absolute times on the host: say on what.
+host_model=$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpuinfo)
+host_gcc=$(gcc -dumpfullversion 2>/dev/null || echo unknown)
 
 cat "$logs"/bench-*.tap.log.clean 2>/dev/null | sed -n 's/^SRIOVH bench //p' > "$out.raw"
 
-awk -v date="$(date -u +%Y-%m-%d)" -v kver="$kver" -v qemu="$qemu" -v cpus="$host_cpus" '
+awk -v date="$(date -u +%Y-%m-%d)" -v kver="$kver" -v qemu="$qemu" -v cpus="$host_cpus" \
+	-v model="${host_model:-unknown CPU}" -v gccv="$host_gcc" '
 function ratio(a, b) { return (b <= 0) ? "-" : (a / b >= 0.1) ? sprintf("%.2fx", a / b) : sprintf("%.4fx", a / b) }
 function ms(s) { return sprintf("%.1f ms", s * 1000) }
 function us(s) { return sprintf("%.1f us", s * 1e6) }
@@ -25,6 +31,7 @@ $1 == "inventory" { inv[$2] = $3; walk[$2] = $4; invn[++ni] = $2 }
 $1 == "memory" { msize = $2; mvfs = $3 }
 $1 == "memory_round" { nmr++; msh[nmr] = $3; mmod[nmr] = $4 }
 $1 == "notifier_median" { notif[$2] = $3 }
+$1 == "plan" { for (i = 3; i <= NF; i++) { split($i, kv, "="); plan[$2, kv[1]] = kv[2] } }
 END {
 	printf "Measured by `make bench` on %s: Debian kernel %s in QEMU %s (TCG, %d host cores). Under emulation only ratios between methods in the same VM run mean anything.\n\n", date, kver, qemu, cpus
 	print "**1. From the PF driver bind to the VFs** (igb/igbvf, 2 vCPUs; median of 6 runs, methods taking turns). From kernel log stamps: *reaction* is from the end of igb'"'"'s probe (its \"Using MSI-X interrupts\" line) to its \"7 VFs allocated\" (the enable starts); *enable* and *last VF* are from a /dev/kmsg marker written before the bind to that line and to the last igbvf probe message. The VF probes take about 2 s each here, the same for every method: igbvf waits for the PF, whose link is down.\n"
@@ -83,6 +90,23 @@ END {
 		printf "| memory | module %d KiB (/proc/modules) | slab growth for %d VFs, shell vs module, per round: %s | %+.0f B per VF (mean%s) |\n", msize / 1024, mvfs, rounds, dsum / nmr / mvfs, noise
 	} else {
 		print "| memory | FAILED | | |"
+	}
+	runs = ("first_508", "runs") in plan ? plan["first_508", "runs"] + 0 : 101
+	printf "\n**4. IRQ planner, 508 VFs**: sriov_helper/place.c alone (tools/bench/plan_bench.c), built with gcc %s -O2 and run on the host (%s), not in QEMU: the planner is pure logic, and the module runs it with no lock held (no RTNL, no CPU hotplug lock), so its cost is this CPU time alone. 1524 vectors (4 PFs x 127 VFs x 3), 64 CPUs in two nodes; PF 0-1 may use CPUs 0-31, PF 2-3 CPUs 32-63. Median of %d runs; each plan is checked first (the loads over each PF'"'"'s CPUs within one where its set allows it, no needless move), and a broken one fails the run. Absolute times, with no ratio: no peer plans placements per PF like this (irqbalance places by interrupt load, machine-wide).\n\n", gccv, model, runs
+	print "| pass | vectors moved | planner time |"
+	print "|---|---|---|"
+	split("first_508 steady_508 hotplug_508 overlap_508", pn, " ")
+	pd["first_508"] = "first placement: all 1524 vectors start on CPU 0"
+	pd["steady_508"] = "steady state: all where the first placement put them (a carrier change, a VF bind)"
+	pd["hotplug_508"] = "CPU 5 offline: gone from PF 0-1'"'"'s set"
+	pd["overlap_508"] = "overlapping sets: from the steady state, PF 0 may use CPUs 0-63, PF 1 only 2-3"
+	for (i = 1; i <= 4; i++) {
+		if (!((pn[i], "median_us") in plan)) {
+			printf "| %s | FAILED | FAILED |\n", pd[pn[i]]
+			continue
+		}
+		t = plan[pn[i], "median_us"]
+		printf "| %s | %d | %s |\n", pd[pn[i]], plan[pn[i], "moves"], (t >= 100) ? sprintf("%.0f us", t) : sprintf("%.1f us", t)
 	}
 }' "$out.raw" > "$out"
 
