@@ -9,7 +9,7 @@
 # make fuzz            fuzz the shared parser (libFuzzer), FUZZ_SECONDS=600
 # make stress          the race scenarios on the debug kernel (about 10 min)
 # make bench           sriov_helper against udev, .link, irqbalance, the shell
-#                      (Debian's 6.12 in QEMU; writes the README's table),
+#                      (Debian's 6.12 in QEMU; writes docs/benchmarks.md's table),
 #                      and the IRQ planner's own time at 508 VFs (on the host)
 # make deb             Debian packages sriov-helper-dkms, sriov-helper-utils
 #                      in out/deb/ (built in a copy of the tree)

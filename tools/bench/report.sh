@@ -1,16 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# report.sh LOGDIR KVER OUT.md [README]
+# report.sh LOGDIR KVER OUT.md [DOC]
 # Turn the "SRIOVH bench ..." lines of the benchmark VMs (LOGDIR/bench-*.tap.log.clean)
 # and of the IRQ planner's run on the host (tools/bench/plan_bench, whose
 # lines run.sh puts in LOGDIR/bench-plan.tap.log.clean) into Markdown
 # tables, with the date, the guest kernel and the QEMU version; with
-# README, also replace the part of it between the lines
+# DOC (docs/benchmarks.md), also replace the part of it between the lines
 # "<!-- bench:begin -->" and "<!-- bench:end -->".
 set -euo pipefail
 
-logs=$1 kver=$2 out=$3 readme=${4:-}
+logs=$1 kver=$2 out=$3 doc=${4:-}
 qemu=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version //p')
 host_cpus=$(nproc)
 # The planner's table is in absolute times on the host: say on what.
@@ -110,11 +110,11 @@ END {
 	}
 }' "$out.raw" > "$out"
 
-if [ -n "$readme" ]; then
+if [ -n "$doc" ]; then
 	awk -v f="$out" '
 		/^<!-- bench:begin -->$/ { print; while ((getline l < f) > 0) print l; skip = 1; next }
 		/^<!-- bench:end -->$/ { skip = 0 }
-		!skip' "$readme" > "$readme.new"
-	grep -q '^<!-- bench:begin -->$' "$readme.new" || { rm -f "$readme.new"; echo "report: no bench markers in $readme" >&2; exit 1; }
-	mv "$readme.new" "$readme"
+		!skip' "$doc" > "$doc.new"
+	grep -q '^<!-- bench:begin -->$' "$doc.new" || { rm -f "$doc.new"; echo "report: no bench markers in $doc" >&2; exit 1; }
+	mv "$doc.new" "$doc"
 fi

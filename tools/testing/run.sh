@@ -454,8 +454,8 @@ fi
 # Three VMs: bind (igb, 2 vCPUs), irq (4 vCPUs in two NUMA nodes), scale
 # (four 127-VF NVMe PFs). Each guest script prints "SRIOVH bench" figures
 # and a result line per peer; report.sh turns the figures into the
-# README's table. Before them, on the host: plan, the IRQ planner's own
-# time at 508 VFs (tools/bench/plan_bench.c). SRIOVH_BENCH picks some of
+# table in docs/benchmarks.md. Before them, on the host: plan, the IRQ
+# planner's own time at 508 VFs (tools/bench/plan_bench.c). SRIOVH_BENCH picks some of
 # "plan bind irq scale".
 if [ "$mode" = bench ]; then
 	bench_root=$out/bench/root
@@ -497,8 +497,8 @@ if [ "$mode" = bench ]; then
 	else
 		emit "not ok bench/module-build # see out/logs/build-6.12.log"
 	fi
-	if "$top/tools/bench/report.sh" "$out/logs" "$k612" "$out/bench/results.md" "$top/README"; then
-		log "results: out/bench/results.md (and the README's Benchmarks section)"
+	if "$top/tools/bench/report.sh" "$out/logs" "$k612" "$out/bench/results.md" "$top/docs/benchmarks.md"; then
+		log "results: out/bench/results.md (and docs/benchmarks.md)"
 		sed 's/^/# /' "$out/bench/results.md"
 	else
 		emit "not ok bench/report # tools/bench/report.sh failed"
