@@ -2,7 +2,8 @@
 #
 # make                 build against the running kernel (or KDIR=, KERNELRELEASE=)
 # make install         install the module (then depmod) and sriovctl
-# make demo            boot the test kernel in QEMU and show the module at work
+# make demo            boot Debian's own 6.12 in QEMU and show the module at work
+#                      (installs only what it needs; builds only the module)
 # make check           all tests: builds, KUnit, VM scenarios on three kernels
 # make kunit           KUnit alone
 # make style / sparse  checkpatch --strict, sparse C=2
