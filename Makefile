@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make                 build against the running kernel (or KDIR=, KERNELRELEASE=)
-# make install         install the module (then depmod) and sriovctl
+# make install         install the module (then depmod), sriovctl and the man pages
 # make demo            boot Debian's own 6.12 in QEMU and show the module at work
 #                      (installs only what it needs; builds only the module)
 # make check           all tests: builds, KUnit, VM scenarios on three kernels
@@ -39,6 +39,7 @@ install: module
 		INSTALL_MOD_PATH=$(DESTDIR) modules_install
 	depmod -a -b $(or $(DESTDIR),/) $(KERNELRELEASE)
 	$(MAKE) -C tools/sriovctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	install -D -m 0644 man/sriov_helper.4 $(DESTDIR)$(PREFIX)/share/man/man4/sriov_helper.4
 
 demo:
 	tools/testing/run.sh demo

@@ -7,8 +7,10 @@
 #                           as an admin sees it (no kernel to build)
 # run.sh bench              the benchmarks against the peers (tools/bench/)
 #
-# TESTS words: build, dkms, style, tool, fuzz, kunit, mmio, iommu, hotplug, fault, irq, race, deb, system
-# (groups), a scenario name (e.g. card_before_igb), or a kernel (debug, stock-6.12, stock-6.1).
+# TESTS words: build, dkms, style, tool, docs, fuzz, kunit, mmio, iommu,
+# hotplug, fault, irq, race, deb, system (groups), a scenario name (e.g.
+# card_before_igb), or a kernel (debug, stock-6.12, stock-6.1). The docs
+# group checks sriov_helper(4) against the sources (man-check.py).
 # The deb group builds the Debian packages (make deb) and checks them
 # (lintian, one version); the system group installs them in a Debian 12
 # image made with mmdebstrap and boots it under QEMU with systemd as init
@@ -66,7 +68,7 @@ log() { echo "# $*"; }
 scenario_words= irq_words=
 for w in $*; do
 	case "$w" in
-	build|dkms|style|tool|fuzz|kunit|mmio|iommu|hotplug|fault|irq|race|deb|system|debug|stock-6.12|stock-6.1) ;;
+	build|dkms|style|tool|docs|fuzz|kunit|mmio|iommu|hotplug|fault|irq|race|deb|system|debug|stock-6.12|stock-6.1) ;;
 	irq_*) irq_words="$irq_words $w" ;;
 	*) scenario_words="$scenario_words $w" ;;
 	esac
@@ -129,13 +131,13 @@ if ! "$here/setup-host.sh" "$setup_what" > "$out/setup.log" 2>&1; then
 	exit 1
 fi
 # The demo and the benchmarks run Debian's own kernel only: no test kernel
-# for them, nor for the deb and system groups alone.
+# for them, nor for the docs, deb and system groups alone.
 no_test_kernel='' kdir='' dbg_kver=''
 if [ -n "${words// /}" ]; then
 	no_test_kernel=1
 	for w in $*; do
 		case "$w" in
-		deb|system) ;;
+		docs|deb|system) ;;
 		*) no_test_kernel= ;;
 		esac
 	done
@@ -256,6 +258,19 @@ if [ "$mode" = check ] && want tool; then
 	fi
 fi
 export SRIOVH_SRIOVCTL=$sriovctl_bin
+# ---- docs: sriov_helper(4) against the sources, both man pages rendered ----
+# man-check.py reads the names from the sources (module parameters,
+# configfs attributes, pf= and vf= keys, inventory fields): every one must
+# be in the page and the page must name no other.
+if [ "$mode" = check ] && want docs; then
+	if python3 "$here/man-check.py" "$top" > "$out/logs/docs.log" 2>&1; then
+		while read -r line; do
+			emit "$line"
+		done < <(grep -E '^(not )?ok ' "$out/logs/docs.log")
+	else
+		emit "not ok docs/man-check # tools/testing/man-check.py failed, see out/logs/docs.log"
+	fi
+fi
 # The guest's fault injector (the fault_* scenarios).
 if gcc -O2 -Wall -Wextra -Werror -o "$out/failnth" "$here/guest/failnth.c" \
 	> "$out/logs/build-failnth.log" 2>&1; then
