@@ -24,18 +24,6 @@
 
 #include "sriovctl.h"
 
-struct pf_list {
-	struct sriovh_entry *v;
-	size_t n;
-	size_t cap;
-};
-
-struct vf_list {
-	struct sriovh_vfspec *v;
-	size_t n;
-	size_t cap;
-};
-
 /* qsort() wants a base even for no elements: an empty list has none. */
 static void sort(void *base, size_t n, size_t size,
 		 int (*cmp)(const void *, const void *))
@@ -471,19 +459,45 @@ static void initramfs_note(const struct buf *text)
 	free(image);
 }
 
+/* The pf= and vf= entries in effect, sorted, as the module ranks them. */
+void config_in_effect(struct pf_list *pfs, struct vf_list *vfs)
+{
+	struct pf_list ppf = { 0 }, cpf = { 0 };
+	struct vf_list pvf = { 0 }, cvf = { 0 };
+
+	configfs_all(&cpf, &cvf);
+	param_pfs(&ppf);
+	param_vfs(&pvf);
+	merge_pfs(pfs, &ppf, &cpf);
+	merge_vfs(vfs, &pvf, &cvf);
+	free(ppf.v);
+	free(cpf.v);
+	free(pvf.v);
+	free(cvf.v);
+}
+
+const struct sriovh_vfspec *vf_setting(const struct vf_list *vfs,
+				       const struct sriovh_target *pf,
+				       unsigned int index)
+{
+	size_t i;
+
+	for (i = 0; i < vfs->n; i++)
+		if (sriovh_target_equal(&vfs->v[i].pf, pf) &&
+		    vfs->v[i].first <= index && index <= vfs->v[i].last)
+			return &vfs->v[i];
+	return NULL;
+}
+
 int cmd_dump(int argc, char **argv)
 {
-	struct pf_list ppf = { 0 }, cpf = { 0 }, pfs = { 0 };
-	struct vf_list pvf = { 0 }, cvf = { 0 }, vfs = { 0 };
+	struct pf_list pfs = { 0 };
+	struct vf_list vfs = { 0 };
 	struct buf text = { 0 };
 
 	(void)argc;
 	(void)argv;
-	configfs_all(&cpf, &cvf);
-	param_pfs(&ppf);
-	param_vfs(&pvf);
-	merge_pfs(&pfs, &ppf, &cpf);
-	merge_vfs(&vfs, &pvf, &cvf);
+	config_in_effect(&pfs, &vfs);
 	/* The text form is what goes into the file, --json or not. */
 	dump_text(&text, &pfs, &vfs);
 	if (opt.json)
@@ -492,11 +506,7 @@ int cmd_dump(int argc, char **argv)
 		buf_add(&out, text.p, text.len);
 	initramfs_note(&text);
 	buf_free(&text);
-	free(ppf.v);
-	free(cpf.v);
 	free(pfs.v);
-	free(pvf.v);
-	free(cvf.v);
 	free(vfs.v);
 	return 0;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The debugfs inventory: show (a table or JSON) and wait (until every
- * managed PF has its VFs, or cannot get them).
+ * The debugfs inventory: show (a table or JSON), wait (until every
+ * managed PF has its VFs, or cannot get them), and a snapshot of it for
+ * metrics and export.
  *
  *   # sriov_helper inventory v2|v3
  *   pf ADDR key=value ... reason=TEXT TO THE END OF THE LINE
@@ -23,20 +24,6 @@
 #define INV_MIN_VERSION	2
 #define INV_MAX_VERSION	3
 #define INV_FILE	"/sys/kernel/debug/sriov_helper/inventory"
-
-struct field {
-	char *key;
-	char *val;
-};
-
-/* One inventory line split in place into its fields. */
-struct inv_line {
-	char *kind;		/* "pf" or "vf" */
-	char *addr;
-	struct field *f;
-	size_t nf;
-	size_t cap;
-};
 
 static int split_line(char *s, struct inv_line *l)
 {
@@ -131,6 +118,64 @@ static void inv_close(FILE *f)
 		return;
 	file = rpath(INV_FILE);
 	die(EX_FAIL, "reading %s: %s", file, strerror(err));
+}
+
+/* ---- a snapshot, for metrics and export --------------------------------- */
+
+/* Every pf and vf line, in the inventory's order (a PF's VFs follow it). */
+void inventory_read(struct inventory *inv)
+{
+	char *line = NULL;
+	size_t cap = 0, rcap = 0;
+	ssize_t n;
+	FILE *f = inv_open(&inv->version);
+
+	inv->rec = NULL;
+	inv->n = 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		struct inv_line l = { 0 };
+		char *copy;
+
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		copy = xstrdup(line);
+		if (split_line(copy, &l)) {
+			free(copy);
+			free(l.f);
+			continue;
+		}
+		if (inv->n == rcap) {
+			rcap = rcap ? rcap * 2 : 64;
+			inv->rec = xrealloc(inv->rec, rcap * sizeof(*inv->rec));
+		}
+		inv->rec[inv->n].text = copy;
+		inv->rec[inv->n++].l = l;
+	}
+	inv_close(f);
+	free(line);
+}
+
+const char *inv_get(const struct inv_rec *r, const char *key)
+{
+	return get(&r->l, key);
+}
+
+bool inv_is_pf(const struct inv_rec *r)
+{
+	return !strcmp(r->l.kind, "pf");
+}
+
+void inventory_free(struct inventory *inv)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n; i++) {
+		free(inv->rec[i].text);
+		free(inv->rec[i].l.f);
+	}
+	free(inv->rec);
+	inv->rec = NULL;
+	inv->n = 0;
 }
 
 /* ---- show ------------------------------------------------------------- */

@@ -38,11 +38,14 @@ static const char usage[] =
 "  dump                   the /etc/modprobe.d lines that reproduce the\n"
 "                         configuration in effect (parameters and configfs)\n"
 "  wait                   until every managed PF has its VFs (or cannot)\n"
+"  metrics                the state of PFs and VFs for Prometheus (node_exporter's\n"
+"                         textfile format)\n"
 "\n"
 "Options:\n"
 "  --json                 JSON output (list, show, dump)\n"
 "  --root DIR             read and write DIR/sys/... instead of /sys/... (tests)\n"
 "  --timeout SECONDS      how long wait waits (default 30)\n"
+"  --output FILE          metrics: write FILE atomically instead of stdout\n"
 "  --version              print the version\n"
 "  -h, --help             this text\n"
 "  --                     end of options\n"
@@ -68,6 +71,7 @@ static const struct command commands[] = {
 	{ "unset", 1, 2, cmd_unset, false, "unset PF [N[-M]]" },
 	{ "dump", 0, 0, cmd_dump, true, "dump" },
 	{ "wait", 0, 0, cmd_wait, false, "wait [--timeout SECONDS]" },
+	{ "metrics", 0, 0, cmd_metrics, false, "metrics [--output FILE]" },
 };
 
 NORETURN PRINTF(1, 2) static void bad_usage(const char *fmt, ...)
@@ -158,6 +162,10 @@ static char **parse_options(int argc, char **argv, int *npos, bool *timeout)
 		} else if ((v = option_value("--timeout", argc, argv, &i))) {
 			opt.timeout = parse_seconds(v);
 			*timeout = true;
+		} else if ((v = option_value("--output", argc, argv, &i))) {
+			if (!*v)
+				bad_usage("option '--output' needs a file name");
+			opt.output = v;
 		} else if (!strcmp(a, "--version")) {
 			print_exit("sriovctl " SRIOVH_VERSION "\n");
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -210,6 +218,8 @@ int main(int argc, char **argv)
 			  c->name);
 	if (timeout && c->fn != cmd_wait)
 		bad_usage("--timeout applies to wait, not %s", c->name);
+	if (opt.output && c->fn != cmd_metrics)
+		bad_usage("--output applies to metrics, not %s", c->name);
 	ret = c->fn(npos - 1, pos + 1);
 	free(pos);
 	return flush_out(ret);

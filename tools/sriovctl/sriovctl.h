@@ -27,6 +27,7 @@ struct options {
 	const char *root;	/* prefix of every system path: "" or --root */
 	bool json;
 	double timeout;		/* seconds, for wait */
+	const char *output;	/* --output FILE, for metrics */
 };
 
 extern struct options opt;
@@ -100,6 +101,58 @@ int cmd_unset(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+
+/* inventory.c: the debugfs inventory, read once. */
+struct field {
+	char *key;
+	char *val;
+};
+
+/* One inventory line split in place into its fields. */
+struct inv_line {
+	char *kind;		/* "pf" or "vf" */
+	char *addr;
+	struct field *f;
+	size_t nf;
+	size_t cap;
+};
+
+struct inv_rec {
+	char *text;		/* the line, which @l points into */
+	struct inv_line l;
+};
+
+struct inventory {
+	int version;
+	struct inv_rec *rec;	/* in the file's order: a PF, then its VFs */
+	size_t n;
+};
+
+void inventory_read(struct inventory *inv);
+/* A field's value; "-" when the line has no such field. */
+const char *inv_get(const struct inv_rec *r, const char *key);
+bool inv_is_pf(const struct inv_rec *r);
+void inventory_free(struct inventory *inv);
+
+/* dump.c: the configuration in effect (parameters merged with configfs). */
+struct pf_list {
+	struct sriovh_entry *v;
+	size_t n;
+	size_t cap;
+};
+
+struct vf_list {
+	struct sriovh_vfspec *v;
+	size_t n;
+	size_t cap;
+};
+
+void config_in_effect(struct pf_list *pfs, struct vf_list *vfs);
+/* The set in @vfs that covers VF @index of the PF at address @pf, or NULL. */
+const struct sriovh_vfspec *vf_setting(const struct vf_list *vfs,
+				       const struct sriovh_target *pf,
+				       unsigned int index);
 
 /* configfs.c, for dump: an entry's request, and the sets under it. */
 struct vfset {

@@ -18,11 +18,14 @@ what=${1:-all}
 # (python3).
 DEMO_PKGS="build-essential rsync kmod cpio busybox-static iproute2 pciutils
 python3"
+# sriovctl's fleet tests: promtool checks the metrics, python3-jsonschema
+# the exported Kubernetes objects against the operator's CRD schema.
+FLEET_PKGS="prometheus python3-jsonschema python3-yaml"
 PKGS="$DEMO_PKGS bc bison flex libelf-dev libssl-dev xz-utils sparse dkms
 linux-source-6.12 clang libclang-rt-14-dev libglib2.0-0 libnuma1 libcap-ng0
 libsystemd0 debhelper dh-dkms dpkg-dev fakeroot lintian mmdebstrap e2fsprogs
 gpg debian-archive-keyring util-linux gcc-aarch64-linux-gnu man-db
-groff-base"
+groff-base $FLEET_PKGS"
 [ "$what" = demo ] && PKGS=$DEMO_PKGS
 
 # Nothing to do when everything is in place: the packages, a QEMU that has

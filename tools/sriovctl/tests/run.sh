@@ -791,6 +791,165 @@ wait
 printf '# sriov_helper inventory v3\n' > "$winv"
 check wait-nothing 0 "" "$bin" --root "$W" wait --timeout 0
 
+# ---- metrics ---------------------------------------------------------------------
+
+fixture
+# VF 1 with configfs settings, VF 2 with a vf= parameter's.
+mkset "$c/0000:01:00.0/vf1" applied mac=02:00:00:00:00:01 vlan=5 trust=on
+printf '0000:01:00.0/2,trust=off\n' > "$R/sys/module/sriov_helper/parameters/vf"
+METRICS=$(cat <<'EOF'
+# HELP sriov_helper_module_loaded Whether the sriov_helper module is loaded (1) or not (0; sriovctl metrics says why on stderr).
+# TYPE sriov_helper_module_loaded gauge
+sriov_helper_module_loaded 1
+# HELP sriov_helper_pf_info An SR-IOV physical function: its vendor:device ID, driver and network device (always 1).
+# TYPE sriov_helper_pf_info gauge
+sriov_helper_pf_info{pf="0000:01:00.0",id="8086:10c9",driver="igb",netdev="enp1s0f0"} 1
+sriov_helper_pf_info{pf="0000:02:00.0",id="1b36:0010",driver="nvme",netdev=""} 1
+# HELP sriov_helper_pf_managed Whether sriov_helper manages the PF's VF count (1) or not (0).
+# TYPE sriov_helper_pf_managed gauge
+sriov_helper_pf_managed{pf="0000:01:00.0"} 1
+sriov_helper_pf_managed{pf="0000:02:00.0"} 0
+# HELP sriov_helper_pf_vfs_requested VFs asked for the PF (pf= or configfs); absent when none are.
+# TYPE sriov_helper_pf_vfs_requested gauge
+sriov_helper_pf_vfs_requested{pf="0000:01:00.0"} 7
+# HELP sriov_helper_pf_vfs_enabled VFs the PF has now (sriov_numvfs).
+# TYPE sriov_helper_pf_vfs_enabled gauge
+sriov_helper_pf_vfs_enabled{pf="0000:01:00.0"} 3
+sriov_helper_pf_vfs_enabled{pf="0000:02:00.0"} 0
+# HELP sriov_helper_pf_vfs_max VFs the PF can have (sriov_totalvfs).
+# TYPE sriov_helper_pf_vfs_max gauge
+sriov_helper_pf_vfs_max{pf="0000:01:00.0"} 7
+sriov_helper_pf_vfs_max{pf="0000:02:00.0"} 127
+# HELP sriov_helper_pf_vfs_fit The largest VF count that fit at the last diagnosis; absent before any.
+# TYPE sriov_helper_pf_vfs_fit gauge
+sriov_helper_pf_vfs_fit{pf="0000:01:00.0"} 3
+# HELP sriov_helper_pf_state The PF's state: 1 for the one it is in (unmanaged, pending, applied, failed).
+# TYPE sriov_helper_pf_state gauge
+sriov_helper_pf_state{pf="0000:01:00.0",state="unmanaged"} 0
+sriov_helper_pf_state{pf="0000:01:00.0",state="pending"} 0
+sriov_helper_pf_state{pf="0000:01:00.0",state="applied"} 1
+sriov_helper_pf_state{pf="0000:01:00.0",state="failed"} 0
+sriov_helper_pf_state{pf="0000:02:00.0",state="unmanaged"} 1
+sriov_helper_pf_state{pf="0000:02:00.0",state="pending"} 0
+sriov_helper_pf_state{pf="0000:02:00.0",state="applied"} 0
+sriov_helper_pf_state{pf="0000:02:00.0",state="failed"} 0
+# HELP sriov_helper_pf_cause What limited the VF count at the last diagnosis: 1 for it (none, bus_range, mmio, layout); absent before any.
+# TYPE sriov_helper_pf_cause gauge
+sriov_helper_pf_cause{pf="0000:01:00.0",cause="none"} 0
+sriov_helper_pf_cause{pf="0000:01:00.0",cause="bus_range"} 1
+sriov_helper_pf_cause{pf="0000:01:00.0",cause="mmio"} 0
+sriov_helper_pf_cause{pf="0000:01:00.0",cause="layout"} 0
+# HELP sriov_helper_pf_irq_vectors VF vectors of the PF that sriov_helper places (not managed, nobalancing or unrequested ones).
+# TYPE sriov_helper_pf_irq_vectors gauge
+sriov_helper_pf_irq_vectors{pf="0000:01:00.0"} 2
+# HELP sriov_helper_pf_irq_spread_vectors Over the CPUs the PF's VF vectors go to (irq_cpus), the most vectors on one CPU less the fewest.
+# TYPE sriov_helper_pf_irq_spread_vectors gauge
+sriov_helper_pf_irq_spread_vectors{pf="0000:01:00.0"} 1
+# HELP sriov_helper_vf_info A VF: its index, the driver bound (empty: none), the driver chosen for it (vf_driver) and its network device (always 1).
+# TYPE sriov_helper_vf_info gauge
+sriov_helper_vf_info{vf="0000:01:10.0",pf="0000:01:00.0",index="0",driver="vfio-pci",vf_driver="vfio-pci",netdev=""} 1
+sriov_helper_vf_info{vf="0000:01:10.4",pf="0000:01:00.0",index="1",driver="igbvf",vf_driver="igbvf",netdev="eth1"} 1
+sriov_helper_vf_info{vf="0000:01:11.0",pf="0000:01:00.0",index="2",driver="",vf_driver="none",netdev=""} 1
+# HELP sriov_helper_vf_in_use Whether a guest or a VFIO user holds the VF (1) or not (0).
+# TYPE sriov_helper_vf_in_use gauge
+sriov_helper_vf_in_use{vf="0000:01:10.0",pf="0000:01:00.0"} 1
+sriov_helper_vf_in_use{vf="0000:01:10.4",pf="0000:01:00.0"} 0
+sriov_helper_vf_in_use{vf="0000:01:11.0",pf="0000:01:00.0"} 0
+# HELP sriov_helper_vf_settings_state The state of the VF's per-VF settings: 1 for the one it is in (unset, pending, applied, waiting, failed).
+# TYPE sriov_helper_vf_settings_state gauge
+sriov_helper_vf_settings_state{vf="0000:01:10.0",pf="0000:01:00.0",state="unset"} 1
+sriov_helper_vf_settings_state{vf="0000:01:10.0",pf="0000:01:00.0",state="pending"} 0
+sriov_helper_vf_settings_state{vf="0000:01:10.0",pf="0000:01:00.0",state="applied"} 0
+sriov_helper_vf_settings_state{vf="0000:01:10.0",pf="0000:01:00.0",state="waiting"} 0
+sriov_helper_vf_settings_state{vf="0000:01:10.0",pf="0000:01:00.0",state="failed"} 0
+sriov_helper_vf_settings_state{vf="0000:01:10.4",pf="0000:01:00.0",state="unset"} 0
+sriov_helper_vf_settings_state{vf="0000:01:10.4",pf="0000:01:00.0",state="pending"} 0
+sriov_helper_vf_settings_state{vf="0000:01:10.4",pf="0000:01:00.0",state="applied"} 0
+sriov_helper_vf_settings_state{vf="0000:01:10.4",pf="0000:01:00.0",state="waiting"} 0
+sriov_helper_vf_settings_state{vf="0000:01:10.4",pf="0000:01:00.0",state="failed"} 1
+sriov_helper_vf_settings_state{vf="0000:01:11.0",pf="0000:01:00.0",state="unset"} 0
+sriov_helper_vf_settings_state{vf="0000:01:11.0",pf="0000:01:00.0",state="pending"} 1
+sriov_helper_vf_settings_state{vf="0000:01:11.0",pf="0000:01:00.0",state="applied"} 0
+sriov_helper_vf_settings_state{vf="0000:01:11.0",pf="0000:01:00.0",state="waiting"} 0
+sriov_helper_vf_settings_state{vf="0000:01:11.0",pf="0000:01:00.0",state="failed"} 0
+# HELP sriov_helper_vf_settings_info The MAC, VLAN and trust asked for the VF (vf= or configfs; empty: not asked); only VFs with per-VF settings (always 1).
+# TYPE sriov_helper_vf_settings_info gauge
+sriov_helper_vf_settings_info{vf="0000:01:10.4",pf="0000:01:00.0",mac="02:00:00:00:00:01",vlan="5",trust="on"} 1
+sriov_helper_vf_settings_info{vf="0000:01:11.0",pf="0000:01:00.0",mac="",vlan="",trust="off"} 1
+EOF
+)
+check metrics 0 "$METRICS" "$bin" --root "$R" metrics
+# --output: the same text in the file, world-readable, nothing left over.
+mkdir -p "$T/textfile"
+check metrics-output 0 "" "$bin" --root "$R" metrics --output "$T/textfile/sriov_helper.prom"
+check metrics-output-file 0 "$METRICS" cat "$T/textfile/sriov_helper.prom"
+check metrics-output-alone 0 "644 sriov_helper.prom" sh -c "cd '$T/textfile' && stat -c '%a %n' *"
+check metrics-output-equals 0 "" "$bin" --root "$R" metrics --output="$T/textfile/sriov_helper.prom"
+check metrics-output-no-dir 1 "sriovctl: cannot create a temporary file next to $T/none/x.prom: No such file or directory" \
+	"$bin" --root "$R" metrics --output "$T/none/x.prom"
+check metrics-output-not-for-list 2 "sriovctl: --output applies to metrics, not list
+$USAGE" "$bin" --root "$R" list --output "$T/x"
+check metrics-output-empty 2 "sriovctl: option '--output' needs a file name
+$USAGE" "$bin" --root "$R" metrics --output=
+# Prometheus' conventions: no timestamps (a value and nothing after it),
+# gauges only and so no _total, every family with HELP and TYPE before
+# its samples, and promtool's own checks.
+check_true metrics-no-timestamps "$(grep -v '^#' <<< "$METRICS" | grep -Ev '^[a-z_]+(\{[^}]*\})? [0-9]+$' | head -n1)" \
+	test -z "$(grep -v '^#' <<< "$METRICS" | grep -Ev '^[a-z_]+(\{[^}]*\})? [0-9]+$')"
+check metrics-no-total 1 "0" grep -cE '_total[{ ]' <<< "$METRICS"
+check metrics-families 0 "" python3 -c '
+import sys
+seen, cur = set(), None
+for line in sys.stdin.read().splitlines():
+    if line.startswith("# HELP "):
+        name = line.split()[2]
+        assert name not in seen, name
+        seen.add(name)
+        cur = name
+    elif line.startswith("# TYPE "):
+        assert line.split()[2:] == [cur, "gauge"], line
+    else:
+        name = line.split("{")[0].split(" ")[0]
+        assert name == cur, (name, cur)
+' <<< "$METRICS"
+if command -v promtool > /dev/null; then
+	check metrics-promtool 0 "" promtool check metrics < "$T/textfile/sriov_helper.prom"
+else
+	ok "metrics-promtool # SKIP promtool is not installed (Debian's prometheus package)"
+fi
+# metrics_grep ERE: the metrics lines that match (none is no failure).
+metrics_grep() {
+	local m
+	m=$("$bin" --root "$R" metrics) || return
+	grep -E "$1" <<< "$m"
+	return 0
+}
+# The IRQ spread: over irq_cpus 0-3, three vectors on CPU 0, one on 1 and
+# none on 2 and 3 is 3; vectors sriov_helper does not place do not count,
+# one waiting to move counts where it is.
+sed -i 's/irq_cpus=0-1,4 /irq_cpus=0-3 /; s/irqs=31:0;32:1>4;33:managed;34:nobalancing/irqs=31:0;32:1>2;33:managed;34:nobalancing;35:0;36:0;37:unrequested;38:-/' "$inv"
+check metrics-irq-spread 0 'sriov_helper_pf_irq_vectors{pf="0000:01:00.0"} 4
+sriov_helper_pf_irq_spread_vectors{pf="0000:01:00.0"} 3' \
+	metrics_grep '^sriov_helper_pf_irq'
+# An even spread is 0; a PF with irq=off has no irq_cpus and no sample.
+sed -i 's/irqs=31:0;32:1>2;[^ ]*/irqs=31:0;32:1;33:2;34:3/' "$inv"
+check metrics-irq-even 0 'sriov_helper_pf_irq_spread_vectors{pf="0000:01:00.0"} 0' \
+	metrics_grep '^sriov_helper_pf_irq_spread'
+sed -i 's/irq_cpus=0-3 /irq_cpus=- /' "$inv"
+check metrics-irq-off 0 "" metrics_grep '^sriov_helper_pf_irq'
+# Inventory v2: no in use or settings state to tell.
+cp "$T/inventory.v3" "$inv"
+sed -i '1s/v3/v2/; s/ vf_driver=[^ ]* settings=[^ ]* in_use=[^ ]*$//' "$inv"
+check metrics-v2 0 "" metrics_grep 'vf_in_use|vf_settings_state'
+cp "$T/inventory.v3" "$inv"
+# Not loaded: the file says so (the textfile collector keeps reading it),
+# and sriovctl says why, exit 3.
+modroot "$fixtures/unsigned.bin"
+check metrics-not-loaded 3 "$NOT_LOADED" "$bin" --root "$M" metrics --output "$T/textfile/sriov_helper.prom"
+check metrics-not-loaded-file 0 "# HELP sriov_helper_module_loaded Whether the sriov_helper module is loaded (1) or not (0; sriovctl metrics says why on stderr).
+# TYPE sriov_helper_module_loaded gauge
+sriov_helper_module_loaded 0" cat "$T/textfile/sriov_helper.prom"
+
 # ---- bash completion -------------------------------------------------------------
 
 bc=$here/../sriovctl.bash-completion
@@ -816,7 +975,8 @@ set
 vf
 unset
 dump
-wait" complete_words "sriovctl "
+wait
+metrics" complete_words "sriovctl "
 check completion-command-prefix 0 "show
 set" complete_words "sriovctl --json s"
 check completion-option-after-command 0 "--json" complete_words "sriovctl show --j"
@@ -839,12 +999,15 @@ echo 7 > "$R/sys/bus/pci/devices/0000:01:00.0/sriov_totalvfs"
 # After '=' (a word break) bash replaces only what follows it.
 check completion-vf-driver 0 "vfio-pci" complete_words "sriovctl --root=$R vf 01:00.0 0 vf_driver=v"
 
+mkdir -p "$T/prom"
+: > "$T/prom/sriov_helper.prom"
+check completion-output 0 "$T/prom/sriov_helper.prom" complete_words "sriovctl metrics --output $T/prom/s"
 # ---- the man page ----------------------------------------------------------------
 
 man8=$here/../sriovctl.8
 check_true man-version "$(grep '^\.TH' "$man8")" grep -q "^\.TH SRIOVCTL 8 \"[^\"]*\" \"sriov_helper $ver\"" "$man8"
 missing=
-for w in list show set vf unset dump wait --json --root --timeout --version --help -- $VKEYS \
+for w in list show set vf unset dump wait metrics --json --root --timeout --output --version --help -- $VKEYS \
 	vfs on_bus_range irq irq_cpus SRIOVCTL_LSINITRAMFS SRIOVCTL_MODINFO; do
 	# roff writes a minus sign as \-
 	grep -qF -- "${w//-/\\-}" "$man8" || missing+=" $w"
