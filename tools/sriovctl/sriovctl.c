@@ -40,6 +40,9 @@ static const char usage[] =
 "  wait                   until every managed PF has its VFs (or cannot)\n"
 "  metrics                the state of PFs and VFs for Prometheus (node_exporter's\n"
 "                         textfile format)\n"
+"  export policy|device-plugin [PF...]\n"
+"                         the VFs for Kubernetes: SR-IOV operator policies\n"
+"                         (externallyManaged) or the device plugin's config.json\n"
 "\n"
 "Options:\n"
 "  --json                 JSON output (list, show, dump)\n"
@@ -72,6 +75,8 @@ static const struct command commands[] = {
 	{ "dump", 0, 0, cmd_dump, true, "dump" },
 	{ "wait", 0, 0, cmd_wait, false, "wait [--timeout SECONDS]" },
 	{ "metrics", 0, 0, cmd_metrics, false, "metrics [--output FILE]" },
+	{ "export", 1, INT_MAX, cmd_export, false,
+	  "export policy|device-plugin [PF...]" },
 };
 
 NORETURN PRINTF(1, 2) static void bad_usage(const char *fmt, ...)

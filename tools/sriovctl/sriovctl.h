@@ -102,6 +102,7 @@ int cmd_show(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* inventory.c: the debugfs inventory, read once. */
 struct field {

@@ -950,6 +950,233 @@ check metrics-not-loaded-file 0 "# HELP sriov_helper_module_loaded Whether the s
 # TYPE sriov_helper_module_loaded gauge
 sriov_helper_module_loaded 0" cat "$T/textfile/sriov_helper.prom"
 
+# ---- export ----------------------------------------------------------------------
+
+fixture
+echo node-1.Example > "$R/proc/sys/kernel/hostname"
+check export-refused-driver-none 1 "sriovctl: refused, nothing exported:
+0000:01:00.0: VF 2: vf_driver=none: the operator binds the default driver to every VF without one" \
+	"$bin" --root "$R" export policy
+# VF 2 bound to igbvf as the kernel chose: VF 0 on vfio-pci, VFs 1-2 on
+# igbvf, two resources, each selected by the PF's address and its range.
+sed -i 's/index=2 id=8086:10ca driver=- netdev=- irqs=- iommu_group=- group_alone=- vf_driver=none/index=2 id=8086:10ca driver=igbvf netdev=eth2 irqs=- iommu_group=- group_alone=- vf_driver=auto/' "$inv"
+POLICIES=$(cat <<'EOF'
+{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {
+      "apiVersion": "sriovnetwork.openshift.io/v1",
+      "kind": "SriovNetworkNodePolicy",
+      "metadata": {
+        "name": "sriov-helper-node-1.example-0000-01-00-0-vfs-0-0"
+      },
+      "spec": {
+        "resourceName": "sriov_helper_0000_01_00_0_vfs_0_0",
+        "nodeSelector": {
+          "kubernetes.io/hostname": "node-1.example"
+        },
+        "numVfs": 3,
+        "nicSelector": {
+          "vendor": "8086",
+          "deviceID": "10c9",
+          "rootDevices": ["0000:01:00.0"],
+          "pfNames": ["enp1s0f0#0-0"]
+        },
+        "deviceType": "vfio-pci",
+        "externallyManaged": true
+      }
+    },
+    {
+      "apiVersion": "sriovnetwork.openshift.io/v1",
+      "kind": "SriovNetworkNodePolicy",
+      "metadata": {
+        "name": "sriov-helper-node-1.example-0000-01-00-0-vfs-1-2"
+      },
+      "spec": {
+        "resourceName": "sriov_helper_0000_01_00_0_vfs_1_2",
+        "nodeSelector": {
+          "kubernetes.io/hostname": "node-1.example"
+        },
+        "numVfs": 3,
+        "nicSelector": {
+          "vendor": "8086",
+          "deviceID": "10c9",
+          "rootDevices": ["0000:01:00.0"],
+          "pfNames": ["enp1s0f0#1-2"]
+        },
+        "deviceType": "netdevice",
+        "externallyManaged": true
+      }
+    }
+  ]
+}
+EOF
+)
+check export-policy 0 "$POLICIES" "$bin" --root "$R" export policy
+DEVICE_PLUGIN=$(cat <<'EOF'
+{
+  "resourceList": [
+    {
+      "resourceName": "sriov_helper_0000_01_00_0_vfs_0_0",
+      "selectors": {
+        "vendors": ["8086"],
+        "devices": ["10ca"],
+        "drivers": ["vfio-pci"],
+        "rootDevices": ["0000:01:00.0"],
+        "pfNames": ["enp1s0f0#0-0"]
+      }
+    },
+    {
+      "resourceName": "sriov_helper_0000_01_00_0_vfs_1_2",
+      "selectors": {
+        "vendors": ["8086"],
+        "devices": ["10ca"],
+        "drivers": ["igbvf"],
+        "rootDevices": ["0000:01:00.0"],
+        "pfNames": ["enp1s0f0#1-2"]
+      }
+    }
+  ]
+}
+EOF
+)
+check export-device-plugin 0 "$DEVICE_PLUGIN" "$bin" --root "$R" export device-plugin
+check export-named-pf 0 "$POLICIES" "$bin" --root "$R" export policy 1:00.0
+
+# The policies against the operator's CRD schema, unknown fields refused
+# (the schema has no additionalProperties: false; a Kubernetes API server
+# prunes unknown fields, which would hide a misspelt one), and the rules
+# its admission webhook adds: numVfs above 0 and above every pfNames
+# range, a nicSelector that selects, one name#first-last per entry.
+crd=$top/../shared/fleet/sriovnetworknodepolicies.crd.yaml
+validate_policies() {
+	CRD=$crd python3 -c '
+import json, os, re, sys, yaml, jsonschema
+crd = yaml.safe_load(open(os.environ["CRD"]))
+ver = [v for v in crd["spec"]["versions"] if v["name"] == "v1"][0]
+schema = ver["schema"]["openAPIV3Schema"]
+def closed(s):
+    if isinstance(s, dict):
+        if "properties" in s and "additionalProperties" not in s:
+            s["additionalProperties"] = False
+        for v in s.values():
+            closed(v)
+    elif isinstance(s, list):
+        for v in s:
+            closed(v)
+closed(schema)
+schema["properties"]["metadata"] = {"type": "object", "required": ["name"],
+    "additionalProperties": False,
+    "properties": {"name": {"type": "string",
+        "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        "maxLength": 253}}}
+doc = json.load(sys.stdin)
+assert doc["apiVersion"] == "v1" and doc["kind"] == "List", doc.keys()
+assert doc["items"], "no policy"
+group = crd["spec"]["group"]
+for p in doc["items"]:
+    jsonschema.validate(p, schema)
+    assert p["apiVersion"] == group + "/v1" and p["kind"] == crd["spec"]["names"]["kind"]
+    s = p["spec"]
+    assert s["externallyManaged"] is True and s["numVfs"] > 0
+    assert re.fullmatch(r"[a-zA-Z0-9_]+", s["resourceName"]), s["resourceName"]
+    sel = s["nicSelector"]
+    assert sel.get("pfNames") or sel.get("rootDevices") or sel.get("vendor"), sel
+    for name in sel.get("pfNames", []):
+        m = re.fullmatch(r"([^#]+)(?:#(\d+)-(\d+))?", name)
+        assert m, name
+        if m.group(2):
+            assert int(m.group(2)) <= int(m.group(3)) < s["numVfs"], name
+print(len(doc["items"]))
+'
+}
+if [ ! -f "$crd" ]; then
+	ok "export-policy-schema # SKIP $crd is absent (the operator's CRD, kept outside the tree)"
+	ok "export-policy-schema-unknown-field # SKIP $crd is absent"
+elif ! python3 -c 'import jsonschema, yaml' 2> /dev/null; then
+	ok "export-policy-schema # SKIP python3-jsonschema or python3-yaml is not installed"
+	ok "export-policy-schema-unknown-field # SKIP python3-jsonschema or python3-yaml is not installed"
+else
+	check export-policy-schema 0 2 validate_policies <<< "$POLICIES"
+	# The check itself refuses a field the CRD does not have.
+	if out=$(sed 's/"numVfs": 3,/"numVfs": 3, "vfCount": 3,/' <<< "$POLICIES" | validate_policies 2>&1); then
+		bad export-policy-schema-unknown-field "accepted: $out"
+	elif [[ $out == *"Additional properties are not allowed ('vfCount' was unexpected)"* ]]; then
+		ok export-policy-schema-unknown-field
+	else
+		bad export-policy-schema-unknown-field "$(tail -n1 <<< "$out")"
+	fi
+fi
+# config.json as the device plugin documents it: resourceList, each with a
+# resourceName and a selectors object of known selectors, lists of
+# strings; the same resources as the policies.
+check export-device-plugin-format 0 "" python3 -c '
+import json, re, sys
+dp = json.loads(sys.argv[1])
+pol = json.loads(sys.argv[2])
+assert list(dp) == ["resourceList"], list(dp)
+known = {"vendors", "devices", "drivers", "pfNames", "rootDevices", "linkTypes",
+         "ddpProfiles", "isRdma", "needVhostNet", "pciAddresses", "acpiIndexes"}
+for r in dp["resourceList"]:
+    assert set(r) <= {"resourceName", "resourcePrefix", "deviceType", "excludeTopology", "selectors"}, r
+    assert re.fullmatch(r"[a-zA-Z0-9_]+", r["resourceName"])
+    sel = r["selectors"]
+    assert isinstance(sel, dict) and set(sel) <= known, sel
+    for k, v in sel.items():
+        assert isinstance(v, list) and all(isinstance(x, str) for x in v), (k, v)
+    assert all(re.fullmatch(r"[0-9a-f]{4}", x) for x in sel["vendors"] + sel["devices"])
+    assert all(re.fullmatch(r"[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]", x) for x in sel["rootDevices"])
+    assert all(re.fullmatch(r"[^#]+#\d+-\d+", x) for x in sel.get("pfNames", []))
+names = [r["resourceName"] for r in dp["resourceList"]]
+assert names == [p["spec"]["resourceName"] for p in pol["items"]], names
+for r, p in zip(dp["resourceList"], pol["items"]):
+    assert r["selectors"].get("pfNames") == p["spec"]["nicSelector"].get("pfNames")
+    vfio = r["selectors"]["drivers"] == ["vfio-pci"]
+    assert vfio == (p["spec"]["deviceType"] == "vfio-pci")
+' "$DEVICE_PLUGIN" "$POLICIES"
+
+# Every VF of one kind: the whole PF, by its address alone.
+sed -i 's/index=0 id=8086:10ca driver=vfio-pci netdev=- irqs=30:unrequested iommu_group=12 group_alone=yes vf_driver=vfio-pci/index=0 id=8086:10ca driver=igbvf netdev=eth0 irqs=30:unrequested iommu_group=12 group_alone=yes vf_driver=auto/' "$inv"
+check export-whole-pf 0 '    {
+      "resourceName": "sriov_helper_0000_01_00_0_vfs_0_2",
+      "selectors": {
+        "vendors": ["8086"],
+        "devices": ["10ca"],
+        "drivers": ["igbvf"],
+        "rootDevices": ["0000:01:00.0"]
+      }
+    }' sh -c "'$bin' --root '$R' export device-plugin | sed '1,2d;\$d' | sed '\$d'"
+# Per-VF vlan or trust (vf= or configfs), a VF without a driver: refused,
+# every PF and VF named, nothing on stdout.
+mkset "$c/0000:01:00.0/vf0" applied vlan=5
+printf '0000:01:00.0/1,trust=off\n' > "$R/sys/module/sriov_helper/parameters/vf"
+sed -i 's/index=2 id=8086:10ca driver=igbvf/index=2 id=8086:10ca driver=-/' "$inv"
+check export-refused-cni 1 "sriovctl: refused, nothing exported:
+0000:01:00.0: VF 2: no driver bound: the operator would bind one, the device plugin skips them
+0000:01:00.0: VFs 0-1: per-VF vlan or trust set: the SR-IOV CNI sets them for each pod, and sriov_helper would set them back" \
+	"$bin" --root "$R" export device-plugin
+check export-refused-not-pf 1 "sriovctl: refused, nothing exported:
+0000:02:00.0: not managed by sriov_helper
+0000:09:00.0: not an SR-IOV PF" "$bin" --root "$R" export policy 02:00.0 0000:09:00.0
+check export-what 2 "sriovctl: export what: policy or device-plugin, not 'policies'" \
+	"$bin" --root "$R" export policies
+check export-bad-pf 2 "sriovctl: invalid PF 'x': expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex)" \
+	"$bin" --root "$R" export policy x
+# Two device types on a PF without a netdev: no name to give a range by.
+cp "$T/inventory.v3" "$inv"
+sed -i 's/index=2 id=8086:10ca driver=- netdev=- irqs=- iommu_group=- group_alone=- vf_driver=none/index=2 id=8086:10ca driver=igbvf netdev=eth2 irqs=- iommu_group=- group_alone=- vf_driver=auto/; s/ netdev=enp1s0f0 / netdev=- /' "$inv"
+printf '\n' > "$R/sys/module/sriov_helper/parameters/vf"
+rm -r "$c/0000:01:00.0/vf0"
+check export-no-netdev 1 "sriovctl: refused, nothing exported:
+0000:01:00.0: VFs of two device types, and the PF has no netdev to name a range by (pfNames: name#first-last)" \
+	"$bin" --root "$R" export policy
+cp "$T/inventory.v3" "$inv"
+sed -i '1s/v3/v2/' "$inv"
+check export-v2 1 "sriovctl: export needs inventory v3 (each VF's vf_driver); this module writes v2" \
+	"$bin" --root "$R" export policy
+cp "$T/inventory.v3" "$inv"
+
 # ---- bash completion -------------------------------------------------------------
 
 bc=$here/../sriovctl.bash-completion
@@ -976,7 +1203,8 @@ vf
 unset
 dump
 wait
-metrics" complete_words "sriovctl "
+metrics
+export" complete_words "sriovctl "
 check completion-command-prefix 0 "show
 set" complete_words "sriovctl --json s"
 check completion-option-after-command 0 "--json" complete_words "sriovctl show --j"
@@ -1001,13 +1229,15 @@ check completion-vf-driver 0 "vfio-pci" complete_words "sriovctl --root=$R vf 01
 
 mkdir -p "$T/prom"
 : > "$T/prom/sriov_helper.prom"
+check completion-export 0 "device-plugin" complete_words "sriovctl export d"
+check completion-export-pf 0 "01:00.0" complete_words "sriovctl --root $R export policy 01"
 check completion-output 0 "$T/prom/sriov_helper.prom" complete_words "sriovctl metrics --output $T/prom/s"
 # ---- the man page ----------------------------------------------------------------
 
 man8=$here/../sriovctl.8
 check_true man-version "$(grep '^\.TH' "$man8")" grep -q "^\.TH SRIOVCTL 8 \"[^\"]*\" \"sriov_helper $ver\"" "$man8"
 missing=
-for w in list show set vf unset dump wait metrics --json --root --timeout --output --version --help -- $VKEYS \
+for w in list show set vf unset dump wait metrics export policy device-plugin --json --root --timeout --output --version --help -- $VKEYS \
 	vfs on_bus_range irq irq_cpus SRIOVCTL_LSINITRAMFS SRIOVCTL_MODINFO; do
 	# roff writes a minus sign as \-
 	grep -qF -- "${w//-/\\-}" "$man8" || missing+=" $w"
