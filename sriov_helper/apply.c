@@ -7,22 +7,42 @@
  * Lock order (lockdep checks what it can see; device_lock is a novalidate
  * class, so the order is also kept by construction):
  *
- *   device_lock(PF) -> device_lock(VF) -> sriovh_lock
- *   device_lock(PF) -> device_lock(VF) -> the IOMMU group's mutex (inuse.c)
+ *   device_lock(PF) -> device_lock(VF) (tried) -> sriovh_lock
+ *   device_lock(PF) -> device_lock(VF) (tried) -> the IOMMU group's mutex
  *   device_lock(PF) -> pci_cfg_access_lock(PF)          (diagnose.c)
  *   device_lock(PF) -> rtnl_lock -> sriovh_lock         (vfcfg.c, inventory.c)
+ *   device_lock(PF) -> pci_rescan_remove_lock           (the kernel's
+ *                      sriov_numvfs writer, 6.1.165+, 6.12.75+; numvfs.c)
+ *   pci_rescan_remove_lock -> device_lock -> sriovh_lock (pciehp, rescan:
+ *                      their probes reach our bus notifier)
+ *   pci_rescan_remove_lock -> rtnl_lock                 (igb's
+ *                      sriov_configure, igb_sriov_reinit(), inside the writer)
+ *   rtnl_lock -> sriovh_lock                            (the netdev notifier)
  *   device_lock(VF) (tried) -> msi_lock_descs(VF)       (irq.c)
  *
- * The work blocks on device_lock(PF): every holder (a probe, an unbind,
- * the kernel's sriov_numvfs writer) finishes without waiting for us, since
- * nothing of ours that they meet (the bus notifier) takes more than
- * sriovh_lock, and sriovh_lock is never held across anything that sleeps
- * on a device. It takes no other PCI core lock: the count itself is
- * written through the kernel's own writer (numvfs.c), with device_lock
- * released, so pci_rescan_remove_lock is held exactly as long as that
- * writer holds it, and never across the diagnosis, a reprobe, RTNL or
- * the per-VF calls.
+ * What we never do is wait for a device lock that a third party may hold
+ * for ever. A VF's unbind waits inside vfio for as long as a VM holds the
+ * VF (vfio_unregister_group_dev(), drivers/vfio/vfio_main.c), with the
+ * VF's device_lock held; the kernel's own sriov_numvfs writer removing
+ * such a VF waits there with the PF's held. So the PF's lock is polled
+ * (sriovh_pf_lock(): a bind holds it for milliseconds) while the module is
+ * not stopping, and a pass that does not get it is given back to the
+ * workqueue with a backoff, so that rmmod's cancel never waits for it;
+ * with the PF's lock held, a VF's lock is only tried
+ * (sriovh_vf_trylock()), and a busy VF is left to a later pass, named in
+ * status and once in the log. What remains: the count itself is written
+ * through the kernel's own writer (numvfs.c), which takes the PF's lock
+ * itself, so a holder that comes in between our try and that write is
+ * waited for; and a VF that a guest opens between our in-use check and a
+ * removal or a move is waited for (inuse.c). Both windows are the ones the
+ * kernel's own sysfs writers have, narrowed to the time between two calls.
+ *
+ * The work takes no pci_rescan_remove_lock itself: the count is written
+ * through the kernel's own writer, with device_lock released, so that
+ * lock is held exactly as long as that writer holds it, and never across
+ * the diagnosis, a reprobe, RTNL or the per-VF calls.
  */
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/jiffies.h>
 #include <linux/string.h>
@@ -34,6 +54,16 @@
 /* A driver may answer -EBUSY while it settles (e.g. link reset): retry. */
 #define SRIOVH_BUSY_RETRY_MS	200
 #define SRIOVH_BUSY_RETRIES	5
+
+/*
+ * A busy device lock: the PF's is polled for a second (a probe or bind
+ * holds it for milliseconds, and BUS_NOTIFY_BOUND_DRIVER queues us while
+ * the bind still holds it), then the pass comes back after 1 s, 2 s, ...
+ * up to a minute.
+ */
+#define SRIOVH_PF_LOCK_POLL_MS	1000
+#define SRIOVH_WAIT_FIRST_MS	1000
+#define SRIOVH_WAIT_MAX_MS	60000
 
 struct workqueue_struct *sriovh_wq;
 
@@ -106,6 +136,10 @@ int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf, size_t len)
 
 	lockdep_assert_held(&sriovh_lock);
 	n = sriovh_pf_count_status_locked(pf, buf, len);
+	if (pf->waiting[0])
+		n += scnprintf(buf + n, len - n,
+			       "waiting for %s: its device lock is held (an unbind, a probe or a VF removal waiting for its user); next try in %u s\n",
+			       pf->waiting, pf->wait_ms / 1000);
 	if (pf->vf_note[0])
 		n += scnprintf(buf + n, len - n, "%s\n", pf->vf_note);
 	if (pf->vfcfg_failed)
@@ -134,6 +168,101 @@ static void sriovh_record(struct sriovh_pf *pf, enum sriovh_pf_state state,
 	mutex_unlock(&sriovh_lock);
 }
 
+/**
+ * sriovh_pf_lock() - device_lock(PF), polled rather than waited for
+ * @pdev: the PF, referenced
+ *
+ * Its holder may be a third party that does not let go: the kernel's own
+ * sriov_numvfs writer removing a VF that a VM holds sleeps inside vfio
+ * with it held. A worker blocked in device_lock() would hang rmmod's
+ * cancel_delayed_work_sync() for as long; polled, it gives up when the
+ * module is stopping, or after SRIOVH_PF_LOCK_POLL_MS.
+ *
+ * Return: true with the lock held.
+ */
+static bool sriovh_pf_lock(struct pci_dev *pdev)
+{
+	unsigned int ms = 1, waited = 0;
+
+	while (!device_trylock(&pdev->dev)) {
+		if (READ_ONCE(sriovh_stopping) ||
+		    waited >= SRIOVH_PF_LOCK_POLL_MS)
+			return false;
+		msleep(ms);
+		waited += ms;
+		ms = min(2 * ms, 100u);
+	}
+	return true;
+}
+
+/**
+ * sriovh_vf_trylock() - device_lock(VF), tried, for a pass on its PF
+ * @vf: the VF, referenced
+ * @busy: where to name the first VF that was busy ("" until then)
+ * @len: its size
+ *
+ * Called with device_lock(PF) held, which must never wait for a VF's:
+ * a VF's unbind from a vfio driver holds it until the VM lets go of the
+ * VF, and then every reader of the PF's sriov_numvfs (6.12's
+ * sriov_numvfs_show() takes the PF's lock) and rmmod would wait too.
+ *
+ * Return: true with the VF's lock held.
+ */
+bool sriovh_vf_trylock(struct pci_dev *vf, char *busy, size_t len)
+{
+	if (device_trylock(&vf->dev))
+		return true;
+	if (!busy[0])
+		snprintf(busy, len, "VF %s", pci_name(vf));
+	return false;
+}
+
+/*
+ * A device lock was busy: come back for @todo with a backoff, and say
+ * which device is waited for, in status always and in the log once.
+ */
+static void sriovh_pass_wait(struct sriovh_pf *pf, struct pci_dev *pdev,
+			     unsigned int todo, const char *what)
+{
+	bool news;
+
+	mutex_lock(&sriovh_lock);
+	pf->wait_ms = pf->wait_ms ? min(2 * pf->wait_ms, SRIOVH_WAIT_MAX_MS) :
+		      SRIOVH_WAIT_FIRST_MS;
+	news = strcmp(pf->waiting, what);
+	strscpy(pf->waiting, what, sizeof(pf->waiting));
+	pf->todo |= todo;
+	sriovh_pf_queue_locked(pf, msecs_to_jiffies(pf->wait_ms));
+	mutex_unlock(&sriovh_lock);
+	if (news)
+		pci_warn(pdev, "sriov_helper: waiting for %s: its device lock is held; trying again with a backoff\n",
+			 what);
+}
+
+/* A pass got every lock it wanted: nothing is waited for. */
+static void sriovh_pass_unwait(struct sriovh_pf *pf)
+{
+	mutex_lock(&sriovh_lock);
+	pf->wait_ms = 0;
+	pf->waiting[0] = '\0';
+	mutex_unlock(&sriovh_lock);
+}
+
+/*
+ * A PF that has left the bus or is being removed is not written to. A
+ * flapping hot-plug slot removes the PF right after its hot-add, when we
+ * write on our own; and Debian's 6.12.118 sriov_numvfs_store() takes
+ * device_lock(PF) then pci_rescan_remove_lock, where pciehp's and sysfs
+ * removal take them the other way round. pci_dev_is_disconnected() is
+ * what pciehp sets on a surprise removal (pci_dev_set_disconnected()),
+ * pci_device_is_present() reads the vendor ID. This narrows the window;
+ * it cannot close it: a removal may start right after the check.
+ */
+static bool sriovh_pf_leaving(struct pci_dev *pdev)
+{
+	return pci_dev_is_disconnected(pdev) || !pci_device_is_present(pdev);
+}
+
 /*
  * What the rule asked, copied under sriovh_lock: the work runs without it
  * while it calls into the PF driver.
@@ -158,16 +287,20 @@ struct sriovh_plan {
 /*
  * A count change that removes VFs must not meet one that its user would
  * have to let go of first. Called with device_lock(PF) held: its VF list
- * holds still. Return: how many VFs are in use; @why says the first.
+ * holds still. Each VF's lock is tried (sriovh_vf_trylock()).
+ * Return: how many VFs are in use; @why says the first; @busy names a VF
+ * whose lock was busy, so that the answer is not known.
  */
-static u16 sriovh_vfs_in_use(struct pci_dev *pdev, char *why, size_t len)
+static u16 sriovh_vfs_in_use(struct pci_dev *pdev, char *why, size_t len,
+			     char *busy, size_t blen)
 {
 	struct pci_dev *vf;
 	char one[SRIOVH_REASON_LEN];
 	u16 n = 0;
 
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
-		device_lock(&vf->dev);
+		if (!sriovh_vf_trylock(vf, busy, blen))
+			continue;
 		if (sriovh_vf_in_use(vf, one, sizeof(one)) && !n++)
 			strscpy(why, one, len);
 		device_unlock(&vf->dev);
@@ -175,8 +308,34 @@ static u16 sriovh_vfs_in_use(struct pci_dev *pdev, char *why, size_t len)
 	return n;
 }
 
+/*
+ * Before VFs are removed: take those on a vfio driver off it, with the
+ * PF's lock held and nothing else. None is in use (just checked), so each
+ * unbind returns at once. A guest that opened one since the check wins
+ * the race: the unbind then waits inside vfio for it, holding up this PF
+ * (and this work) alone. Removing the VF with it still bound would wait
+ * there too, but inside the kernel's sriov_numvfs writer, which holds
+ * pci_rescan_remove_lock: every rescan, hot-plug event and other PF's
+ * count change on the host would wait with it.
+ */
+static void sriovh_vfio_release(struct pci_dev *pdev)
+{
+	struct pci_dev *vf;
+	bool on_vfio;
+
+	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
+		if (!device_trylock(&vf->dev))
+			continue;
+		on_vfio = sriovh_dev_on_vfio(&vf->dev);
+		device_unlock(&vf->dev);
+		if (on_vfio)
+			device_release_driver(&vf->dev);
+	}
+}
+
 enum sriovh_step {
 	SRIOVH_STEP_STOP,	/* nothing more to do for the count */
+	SRIOVH_STEP_BUSY,	/* a VF's lock was busy: come back */
 	SRIOVH_STEP_DONE,	/* the count is what was asked: settle VFs */
 	SRIOVH_STEP_WRITE,	/* write plan->n (after 0 if plan->reset) */
 };
@@ -185,7 +344,8 @@ enum sriovh_step {
 static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
 					    struct pci_dev *pdev,
 					    const struct sriovh_ask *ask,
-					    struct sriovh_plan *plan)
+					    struct sriovh_plan *plan,
+					    char *busy, size_t blen)
 {
 	struct pci_driver *drv = to_pci_driver(pdev->dev.driver);
 	struct sriovh_pf_facts facts = {};
@@ -193,6 +353,10 @@ static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
 
 	if (!drv) {
 		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "no driver bound");
+		return SRIOVH_STEP_STOP;
+	}
+	if (sriovh_pf_leaving(pdev)) {
+		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "device not present");
 		return SRIOVH_STEP_STOP;
 	}
 	if (!pdev->is_physfn) {
@@ -208,7 +372,10 @@ static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
 	facts.can_configure = drv->sriov_configure;
 	if (facts.current_vfs && facts.requested != facts.current_vfs &&
 	    facts.can_configure)
-		facts.in_use = sriovh_vfs_in_use(pdev, why, sizeof(why));
+		facts.in_use = sriovh_vfs_in_use(pdev, why, sizeof(why), busy,
+						 blen);
+	if (busy[0])
+		return SRIOVH_STEP_BUSY;
 	plan->from = facts.current_vfs;
 	plan->n = facts.requested;
 
@@ -242,6 +409,7 @@ static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
 	case SRIOVH_ACT_DISABLE:
 		/* VFs cannot be resized: the spec's NumVFs changes at 0 only. */
 		plan->reset = true;
+		sriovh_vfio_release(pdev);
 		return SRIOVH_STEP_WRITE;
 	case SRIOVH_ACT_ENABLE:
 		break;
@@ -318,18 +486,24 @@ static void sriovh_write_failed(struct sriovh_pf *pf, struct pci_dev *pdev,
 
 /*
  * Set the VF count. Return: true when the PF has the VFs it should have
- * (or as many as fit), so that their driver and settings come next.
+ * (or as many as fit), so that their driver and settings come next. On
+ * false, @busy names a device whose lock was busy, or is empty when
+ * there is nothing more to do for now.
  */
 static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
-			       const struct sriovh_ask *ask)
+			       const struct sriovh_ask *ask, char *busy,
+			       size_t blen)
 {
 	struct sriovh_plan plan = {};
 	enum sriovh_step step;
 	bool fits;
 	int ret, got;
 
-	device_lock(&pdev->dev);
-	step = sriovh_count_decide(pf, pdev, ask, &plan);
+	if (!sriovh_pf_lock(pdev)) {
+		strscpy(busy, "the PF", blen);
+		return false;
+	}
+	step = sriovh_count_decide(pf, pdev, ask, &plan, busy, blen);
 	device_unlock(&pdev->dev);
 	if (step != SRIOVH_STEP_WRITE)
 		return step == SRIOVH_STEP_DONE;
@@ -350,7 +524,10 @@ static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
 			 plan.from, ask->vfs);
 	}
 
-	device_lock(&pdev->dev);
+	if (!sriovh_pf_lock(pdev)) {
+		strscpy(busy, "the PF", blen);
+		return false;
+	}
 	if (pci_num_vf(pdev)) {
 		/* Someone enabled VFs since we looked: start over. */
 		device_unlock(&pdev->dev);
@@ -360,7 +537,8 @@ static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
 		mutex_unlock(&sriovh_lock);
 		return false;
 	}
-	fits = pdev->dev.driver && sriovh_count_fit(pf, pdev, ask, &plan);
+	fits = pdev->dev.driver && !sriovh_pf_leaving(pdev) &&
+	       sriovh_count_fit(pf, pdev, ask, &plan);
 	device_unlock(&pdev->dev);
 	if (!fits)
 		return false;
@@ -407,10 +585,74 @@ static bool sriovh_ask_take(struct sriovh_pf *pf, struct pci_dev *pdev,
 	return rule && ask->todo;
 }
 
+/*
+ * The VFs exist (or did already): their driver, then their settings. A
+ * move sets the VFs' overrides with the PF's lock held and reprobes them
+ * after it is let go (vfdrv.c); the check of where they went, and the
+ * settings, come after that. Return: false when a device lock was busy
+ * (@busy names it).
+ */
+static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
+			     unsigned int todo, char *busy, size_t blen)
+{
+	LIST_HEAD(reprobe);
+	bool all = true;
+	u32 gen;
+	int ret;
+
+	if (todo & SRIOVH_TODO_MOVE) {
+		if (!sriovh_pf_lock(pdev))
+			goto pf_busy;
+		ret = 0;
+		if (pdev->dev.driver && pdev->is_physfn)
+			ret = sriovh_vfdrv_move_all(pdev, &reprobe, busy, blen);
+		device_unlock(&pdev->dev);
+		sriovh_vfdrv_reprobe(&reprobe);
+		if (ret == -EAGAIN)
+			all = false;
+		if (ret == -ENOMEM) {
+			mutex_lock(&sriovh_lock);
+			pf->todo |= SRIOVH_TODO_MOVE;
+			sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
+			mutex_unlock(&sriovh_lock);
+		}
+	}
+
+	if (!sriovh_pf_lock(pdev))
+		goto pf_busy;
+	mutex_lock(&sriovh_lock);
+	gen = pf->added_gen;
+	mutex_unlock(&sriovh_lock);
+	if (pdev->dev.driver && pdev->is_physfn) {
+		if (!sriovh_vfdrv_settle(pf, pdev, todo != SRIOVH_TODO_VFS,
+					 busy, blen))
+			all = false;
+		if (!sriovh_vfcfg_apply(pf, pdev, busy, blen))
+			all = false;
+	}
+	/*
+	 * VFs added before we read the generation, ours or anyone's, were
+	 * covered by the pass just done: the pass their adds queued is not
+	 * needed. One added since (the kernel does not promise that none is
+	 * added while we hold the PF's lock) keeps it.
+	 */
+	mutex_lock(&sriovh_lock);
+	if (pf->added_gen == gen)
+		pf->todo &= ~SRIOVH_TODO_ADDED;
+	mutex_unlock(&sriovh_lock);
+	device_unlock(&pdev->dev);
+	return all;
+
+pf_busy:
+	strscpy(busy, "the PF", blen);
+	return false;
+}
+
 void sriovh_apply_work(struct work_struct *work)
 {
 	struct sriovh_pf *pf = container_of(to_delayed_work(work),
 					    struct sriovh_pf, work);
+	char busy[SRIOVH_REASON_LEN] = "";
 	struct sriovh_ask ask = {};
 	struct pci_dev *pdev;
 
@@ -427,25 +669,22 @@ void sriovh_apply_work(struct work_struct *work)
 	if (ask.todo & (SRIOVH_TODO_COUNT | SRIOVH_TODO_MOVE))
 		sriovh_vfdrv_prepare(pdev);
 
-	if ((ask.todo & SRIOVH_TODO_COUNT) && !sriovh_apply_count(pf, pdev, &ask))
+	if ((ask.todo & SRIOVH_TODO_COUNT) &&
+	    !sriovh_apply_count(pf, pdev, &ask, busy, sizeof(busy))) {
+		if (busy[0])
+			sriovh_pass_wait(pf, pdev, ask.todo, busy);
+		else
+			sriovh_pass_unwait(pf);
 		goto out;
-
-	/* The VFs exist now (or did already): their driver, then settings. */
-	device_lock(&pdev->dev);
-	if (pdev->dev.driver && pdev->is_physfn) {
-		sriovh_vfdrv_settle(pf, pdev, ask.todo & SRIOVH_TODO_MOVE,
-				    ask.todo != SRIOVH_TODO_VFS);
-		sriovh_vfcfg_apply(pf, pdev);
 	}
-	/*
-	 * VFs added before we took device_lock(PF), ours or anyone's, were
-	 * covered by the pass just done, and none can be added while we
-	 * hold it: the pass their adds queued is not needed.
-	 */
-	mutex_lock(&sriovh_lock);
-	pf->todo &= ~SRIOVH_TODO_ADDED;
-	mutex_unlock(&sriovh_lock);
-	device_unlock(&pdev->dev);
+	if (!sriovh_apply_vfs(pf, pdev, ask.todo, busy, sizeof(busy))) {
+		/* The count is done: what is left is a pass over the VFs. */
+		sriovh_pass_wait(pf, pdev,
+				 (ask.todo & ~SRIOVH_TODO_COUNT) | SRIOVH_TODO_VFS,
+				 busy[0] ? busy : "the PF");
+		goto out;
+	}
+	sriovh_pass_unwait(pf);
 out:
 	pci_dev_put(pdev);
 }

@@ -17,8 +17,12 @@
  *   registers a struct vfio_device whose device is a child of the VF in
  *   class "vfio-dev" (vfio_register_group_dev(), drivers/vfio/vfio_main.c;
  *   /sys/class/vfio-dev, Documentation/ABI/testing/sysfs-devices-vfio-dev;
- *   6.1 and 6.12). It exists from the driver's probe to its remove, so the
- *   VF's device_lock keeps the answer.
+ *   6.1 and 6.12). It is added in the driver's probe and deleted
+ *   at the start of its remove, before the remove waits for userspace
+ *   (6.12's vfio_unregister_group_dev() calls vfio_device_del() first):
+ *   the VF's device_lock, which probe and remove hold, keeps the answer
+ *   while it is held, and a VF whose remove is waiting holds that lock,
+ *   so callers only try it (apply.c, sriovh_vf_trylock()).
  *
  * - Userspace holds it when its IOMMU group's DMA ownership is claimed by
  *   a user: VFIO_GROUP_SET_CONTAINER (iommu_group_claim_dma_owner(),

@@ -16,7 +16,7 @@
  *      irq_cpus=CPULIST|- netdev=NAME|- reason=TEXT
  *   vf ADDR pf=ADDR index=N id=VVVV:DDDD driver=NAME|- netdev=NAME|-
  *      irqs=IRQ:CPUS[;IRQ:CPUS...]|- iommu_group=N|- group_alone=yes|no|-
- *      vf_driver=auto|none|NAME|- in_use=yes|no
+ *      vf_driver=auto|none|NAME|- in_use=yes|no|?
  *      settings=unset|pending|applied|waiting|failed|-
  *
  * STATE is unmanaged, pending, applied or failed. fit is the largest VF
@@ -32,23 +32,31 @@
  * vf_driver is the choice in force for the VF (its set's, else its
  * entry's; - when the PF is not managed), in_use whether a guest or a VFIO
  * user holds it (inuse.c), settings the state of its per-VF settings.
- * Values hold no kernel pointers.
+ * A VF whose device_lock is held by someone else (a probe, an unbind, or
+ * a removal waiting for the VM that holds the VF) shows driver=?
+ * netdev=? irqs=? in_use=?: those are read under its lock, which is
+ * tried, not waited for. Values hold no kernel pointers.
  *
  * v2 added iommu=, irq=, irq_cpus= on pf lines and irqs=, iommu_group=,
  * group_alone= on vf lines; v3 netdev= on pf lines and vf_driver=,
  * in_use=, settings= on vf lines. New fields are only ever added before
  * reason= (pf) or at the end (vf) together with a new version number.
  *
- * Locks: device_lock(PF), then device_lock(VF) for each of its VFs, then
- * sriovh_lock for what the rules say; the device locks keep each driver
- * (and its name) in place while it is printed, and are taken
- * interruptibly, so a reader stuck behind a long probe can be stopped.
+ * Locks: device_lock(PF) for its line (taken interruptibly, so a reader
+ * stuck behind a long probe can be stopped), let go before its VFs; then
+ * device_lock(VF) for each VF, tried; then sriovh_lock for what the
+ * rules say. The device locks keep each driver (and its name) in place
+ * while it is printed. No VF's lock is waited for, and none with the
+ * PF's held: a VF's unbind from vfio waits for the VM with it held
+ * (apply.c). A PF's config space is read with the PF resumed from
+ * runtime suspend (as in diagnose.c).
  */
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/iommu.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 #include <linux/seq_file.h>
 
 #include "sriov_helper.h"
@@ -96,9 +104,11 @@ static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
 	u16 offset = 0, stride = 0;
 	bool fallback;
 
-	if (pos) {
+	/* A suspended PF's config space may read as all ones (D3cold). */
+	if (pos && pm_runtime_resume_and_get(&pdev->dev) >= 0) {
 		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_OFFSET, &offset);
 		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_STRIDE, &stride);
+		pm_runtime_put(&pdev->dev);
 	}
 
 	seq_printf(m, "pf %s id=%04x:%04x driver=%s numa=%d totalvfs=%d numvfs=%d offset=%#x stride=%u ari=%s bus_window=%02llx-%02llx iov_bars=%s iommu=%s",
@@ -182,7 +192,7 @@ static int sriovh_vf_netdev(struct device *d, void *arg)
 
 /* What the rules say of one VF: its driver choice and settings' state. */
 static void sriovh_show_vf_rules(struct seq_file *m, struct pci_dev *pf,
-				 struct pci_dev *vf, bool in_use)
+				 struct pci_dev *vf, const char *in_use)
 {
 	const struct sriovh_rule *rule;
 	const struct sriovh_vfset *set;
@@ -198,42 +208,47 @@ static void sriovh_show_vf_rules(struct seq_file *m, struct pci_dev *pf,
 	} else {
 		seq_puts(m, " vf_driver=-");
 	}
-	seq_printf(m, " in_use=%s settings=%s\n", in_use ? "yes" : "no",
+	seq_printf(m, " in_use=%s settings=%s\n", in_use,
 		   set ? sriovh_vfset_state_locked(set) : "unset");
 	mutex_unlock(&sriovh_lock);
 }
 
-static int sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
+/* One VF's line; its lock is tried, and what it keeps is "?" without. */
+static void sriovh_show_vf(struct seq_file *m, struct pci_dev *pf,
+			   struct pci_dev *vf)
 {
+	struct sriovh_nd_name nd = { .name = "-" };
 	char why[SRIOVH_REASON_LEN];
+	const char *in_use = "?";
+
+	seq_printf(m, "vf %s pf=%s index=%d id=%04x:%04x", pci_name(vf),
+		   pci_name(pf), pci_iov_vf_id(vf), vf->vendor, vf->device);
+	if (device_trylock(&vf->dev)) {
+		device_for_each_child(&vf->dev, &nd, sriovh_vf_netdev);
+		seq_printf(m, " driver=%s netdev=%s",
+			   sriovh_driver_of(vf) ?: "-", nd.name);
+		sriovh_show_vf_irqs(m, vf);
+		in_use = sriovh_vf_in_use(vf, why, sizeof(why)) ? "yes" : "no";
+		device_unlock(&vf->dev);
+	} else {
+		seq_puts(m, " driver=? netdev=? irqs=?");
+	}
+	sriovh_show_iommu_group(m, vf);
+	sriovh_show_vf_rules(m, pf, vf, in_use);
+}
+
+/* The PF is referenced, not locked: its VFs are visited each once. */
+static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
+{
 	struct pci_dev *vf;
-	int ret = 0;
 
 	for (vf = NULL; (vf = sriovh_next_vf(pf, vf)); ) {
-		struct sriovh_nd_name nd = { .name = "-" };
-		bool in_use;
-
-		ret = device_lock_interruptible(&vf->dev);
-		if (ret) {
-			pci_dev_put(vf);
-			break;
-		}
-		device_for_each_child(&vf->dev, &nd, sriovh_vf_netdev);
-		seq_printf(m, "vf %s pf=%s index=%d id=%04x:%04x driver=%s netdev=%s",
-			   pci_name(vf), pci_name(pf), pci_iov_vf_id(vf),
-			   vf->vendor, vf->device, sriovh_driver_of(vf) ?: "-",
-			   nd.name);
-		sriovh_show_vf_irqs(m, vf);
-		sriovh_show_iommu_group(m, vf);
-		in_use = sriovh_vf_in_use(vf, why, sizeof(why));
-		device_unlock(&vf->dev);
-		sriovh_show_vf_rules(m, pf, vf, in_use);
+		sriovh_show_vf(m, pf, vf);
 		if (seq_has_overflowed(m)) {
 			pci_dev_put(vf);
 			break;
 		}
 	}
-	return ret;
 }
 
 static int sriovh_inventory_show(struct seq_file *m, void *v)
@@ -258,10 +273,10 @@ static int sriovh_inventory_show(struct seq_file *m, void *v)
 		mutex_lock(&sriovh_lock);
 		sriovh_show_pf(m, pdev, have_cpus ? cpus : NULL, netdev);
 		mutex_unlock(&sriovh_lock);
-		ret = sriovh_show_vfs(m, pdev);
 		device_unlock(&pdev->dev);
+		sriovh_show_vfs(m, pdev);
 		/* seq_read() calls us again with a bigger buffer. */
-		if (ret || seq_has_overflowed(m)) {
+		if (seq_has_overflowed(m)) {
 			pci_dev_put(pdev);
 			break;
 		}

@@ -14,7 +14,8 @@
  * Locking: the kicks take no lock (they run under device_lock, rtnl_lock
  * or the CPU hotplug lock). The work takes sriovh_lock alone to copy the
  * rules, then, one VF at a time, device_lock(VF) (tried: a busy VF is
- * left to a pass a second later) and the VF's MSI descriptor lock, and
+ * left to a later pass, 1 s, 2 s, ... up to a minute later, and named in
+ * the log once) and the VF's MSI descriptor lock, and
  * holds both from reading a vector to setting its affinity. That is
  * what keeps the vector in place: a VF driver frees its vectors
  * (pci_free_irq_vectors(), and the IRQ descriptors with them)
@@ -49,9 +50,14 @@
 #define SRIOVH_IRQ_DELAY_MS	100
 /* MSI-X tables hold at most 2048 entries. */
 #define SRIOVH_IRQ_MAX_VECS	2048
+/* The backoff while a VF's device_lock stays busy. */
+#define SRIOVH_IRQ_BUSY_MAX_MS	60000
 
 static struct delayed_work sriovh_irq_dwork;
 static bool sriovh_irq_stopped;
+/* Only the work (never two at once) reads and writes these two. */
+static unsigned int sriovh_irq_busy_ms;
+static char sriovh_irq_busy_vf[16];
 static int sriovh_cpuhp_state = -1;
 
 struct sriovh_irq_group {
@@ -78,13 +84,19 @@ struct sriovh_irq_pass {
 	unsigned int nr_vecs;
 	unsigned int cap_vecs;
 	bool busy;	/* a VF's device_lock was held: pass again later */
+	char busy_vf[16];	/* the first such VF */
 };
 
+/*
+ * News: a pass in 100 ms, also when a backoff for a busy VF has one
+ * queued later (mod_delayed_work() moves it; a burst of kicks keeps
+ * moving it, and becomes one pass when it ends).
+ */
 void sriovh_irq_kick(void)
 {
 	if (!READ_ONCE(sriovh_irq_stopped))
-		queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
-				   msecs_to_jiffies(SRIOVH_IRQ_DELAY_MS));
+		mod_delayed_work(sriovh_wq, &sriovh_irq_dwork,
+				 msecs_to_jiffies(SRIOVH_IRQ_DELAY_MS));
 }
 
 /* The first CPU of @l that this machine cannot have, or -1. */
@@ -332,40 +344,35 @@ static int sriovh_pass_groups(struct sriovh_irq_pass *p)
 	return ret;
 }
 
-static int sriovh_group_of(const struct sriovh_irq_pass *p,
-			   struct pci_dev *vf)
+static void sriovh_pass_busy(struct sriovh_irq_pass *p, struct pci_dev *vf)
 {
-	struct pci_dev *pf = pci_physfn(vf);
-	unsigned int i;
-
-	for (i = 0; i < p->nr_groups; i++)
-		if (p->groups[i].pf == pf)
-			return (int)i;
-	return -1;
+	if (!p->busy)
+		strscpy(p->busy_vf, pci_name(vf), sizeof(p->busy_vf));
+	p->busy = true;
 }
 
-/* Every placeable vector of every managed VF, with where it is now. */
+/*
+ * Every placeable vector of every managed VF, with where it is now: PF
+ * by PF, each VF index once (sriovh_next_vf()), so that a VF removed
+ * under the walk does not count the others' vectors twice.
+ */
 static int sriovh_pass_collect(struct sriovh_irq_pass *p)
 {
 	struct sriovh_collect c = { .walk.fn = sriovh_collect_vec, .p = p };
-	struct pci_dev *vf = NULL;
-	int group, ret;
+	struct pci_dev *vf;
+	int ret;
 
-	for_each_pci_dev(vf) {
-		if (!vf->is_virtfn)
-			continue;
-		group = sriovh_group_of(p, vf);
-		if (group < 0)
-			continue;
-		c.group = (unsigned int)group;
-		ret = sriovh_vf_walk_vectors(vf, &c.walk);
-		if (ret == -EAGAIN) {
-			p->busy = true;
-			continue;
-		}
-		if (ret) {
-			pci_dev_put(vf);
-			return ret;
+	for (c.group = 0; c.group < p->nr_groups; c.group++) {
+		for (vf = NULL; (vf = sriovh_next_vf(p->groups[c.group].pf, vf)); ) {
+			ret = sriovh_vf_walk_vectors(vf, &c.walk);
+			if (ret == -EAGAIN) {
+				sriovh_pass_busy(p, vf);
+				continue;
+			}
+			if (ret) {
+				pci_dev_put(vf);
+				return ret;
+			}
 		}
 	}
 	return 0;
@@ -469,7 +476,7 @@ static void sriovh_pass_apply(struct sriovh_irq_pass *p)
 		     p->owners[pin.last].vf == vf; pin.last++)
 			;
 		if (sriovh_vf_walk_vectors(vf, &pin.walk) == -EAGAIN)
-			p->busy = true;
+			sriovh_pass_busy(p, vf);
 		pin.first = pin.last;
 	}
 }
@@ -510,7 +517,7 @@ static void sriovh_pass_free(struct sriovh_irq_pass *p)
 	kfree(p->groups);
 }
 
-static int sriovh_irq_pass(void)
+static int sriovh_irq_pass(char *busy_vf, size_t len)
 {
 	struct sriovh_irq_pass p = {};
 	int ret;
@@ -533,21 +540,48 @@ static int sriovh_irq_pass(void)
 	}
 	if (!ret && p.busy)
 		ret = -EAGAIN;
+	if (ret == -EAGAIN)
+		strscpy(busy_vf, p.busy_vf, len);
 	sriovh_pass_free(&p);
 	return ret;
 }
 
+/*
+ * A VF's lock stayed busy (a probe, an unbind, or an unbind waiting in
+ * vfio for a VM to let go): the rest is placed, and the pass comes back
+ * for it after 1 s, 2 s, ... up to a minute, saying once which VF it is.
+ */
+static unsigned int sriovh_irq_busy_again(const char *vf)
+{
+	sriovh_irq_busy_ms = sriovh_irq_busy_ms ?
+			     min(2 * sriovh_irq_busy_ms, SRIOVH_IRQ_BUSY_MAX_MS) :
+			     SRIOVH_NOMEM_RETRY_MS;
+	if (strcmp(sriovh_irq_busy_vf, vf)) {
+		pr_warn("VF IRQ placement: VF %s is busy (its device lock is held); the others are placed, and it is tried again with a backoff\n",
+			vf);
+		strscpy(sriovh_irq_busy_vf, vf, sizeof(sriovh_irq_busy_vf));
+	}
+	return sriovh_irq_busy_ms;
+}
+
 static void sriovh_irq_work(struct work_struct *work)
 {
-	int ret = sriovh_irq_pass();
+	char busy_vf[sizeof(sriovh_irq_busy_vf)] = "";
+	int ret = sriovh_irq_pass(busy_vf, sizeof(busy_vf));
+	unsigned int ms = SRIOVH_NOMEM_RETRY_MS;
 
+	if (ret != -EAGAIN) {
+		sriovh_irq_busy_ms = 0;
+		sriovh_irq_busy_vf[0] = '\0';
+	}
 	if (ret == -ENOMEM || ret == -EAGAIN) {
-		/* Out of memory, or a VF was busy: the rest is placed. */
 		if (ret == -ENOMEM)
 			pr_err("VF IRQ placement: out of memory; trying again in 1 s\n");
+		else
+			ms = sriovh_irq_busy_again(busy_vf);
 		if (!READ_ONCE(sriovh_irq_stopped))
 			queue_delayed_work(sriovh_wq, &sriovh_irq_dwork,
-					   msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
+					   msecs_to_jiffies(ms));
 	} else if (ret) {
 		pr_err("VF IRQ placement failed (%d); will retry at the next event\n",
 		       ret);

@@ -21,6 +21,7 @@
 #include <linux/bitmap.h>
 #include <linux/find.h>
 #include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 #include <sriov_helper/place.h>
@@ -168,9 +169,13 @@ unsigned int sriovh_plan_run(struct sriovh_plan *p)
 		if (v->target >= 0 && test_bit(v->target, p->allowed[v->group]))
 			p->cnt[v->group * p->nr_cpus + v->target]++;
 	}
-	/* Even out. */
+	/*
+	 * Even out. Each shift is a breadth-first search over the CPUs; a
+	 * host with thousands of vectors needs thousands of them, and the
+	 * work runs in process context with no lock held (irq.c).
+	 */
 	while (sriovh_shift(p))
-		;
+		cond_resched();
 	for (i = 0; i < p->nr_vecs; i++)
 		if (p->vecs[i].target != p->vecs[i].cur)
 			moves++;

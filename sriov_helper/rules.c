@@ -19,8 +19,10 @@
  * the PF driver's sriov_configure() called by our own worker) and takes
  * sriovh_lock, and the apply worker takes it briefly while it holds
  * device_lock(PF): the only order is device_lock -> sriovh_lock. Holders
- * may take pci_bus_sem (pci_get_*) and RCU, nothing that sleeps on a
- * device. The worker takes no pci_rescan_remove_lock itself (the
+ * may walk the bus's device klist (pci_get_*, for_each_pci_dev: the
+ * klist's spinlock, bus_find_device(), drivers/base/bus.c) and take RCU,
+ * nothing that sleeps on a device. The netdev notifier takes it under
+ * rtnl (rtnl -> sriovh_lock). The worker takes no pci_rescan_remove_lock itself (the
  * kernel's sriov_numvfs writer does, numvfs.c); where pciehp and PCI
  * rescan hold it, their probes reach our notifier under it: the order is
  * pci_rescan_remove_lock -> device_lock -> sriovh_lock.
@@ -314,6 +316,8 @@ void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 	}
 	if (todo & SRIOVH_TODO_COUNT)
 		pf->busy_retries = 0;
+	if (todo & SRIOVH_TODO_ADDED)
+		pf->added_gen++;
 	pf->todo |= todo;
 	sriovh_pf_queue_locked(pf, 0);
 }

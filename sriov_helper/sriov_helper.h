@@ -109,6 +109,9 @@ struct sriovh_pf {
 	struct delayed_work work;
 	unsigned int todo;
 	unsigned int busy_retries;
+	u32 added_gen;		/* bumped by every VF added (notify.c) */
+	unsigned int wait_ms;	/* the backoff while a device lock is busy */
+	char waiting[SRIOVH_REASON_LEN];	/* what a pass waits for */
 
 	/* Result of the last apply, for configfs status. */
 	enum sriovh_pf_state state;
@@ -176,6 +179,7 @@ int sriovh_wq_init(void);
 void sriovh_wq_exit(void);
 void sriovh_apply_work(struct work_struct *work);
 void sriovh_pf_queue_locked(struct sriovh_pf *pf, unsigned long delay);
+bool sriovh_vf_trylock(struct pci_dev *vf, char *busy, size_t len);
 int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf,
 			    size_t len);
 
@@ -213,8 +217,11 @@ int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
 void sriovh_vfdrv_add(struct pci_dev *vf);
 void sriovh_vfdrv_prepare(struct pci_dev *pdev);
 void sriovh_vfdrv_precheck(struct pci_dev *pdev);
-void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
-			 bool move, bool report);
+int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,
+			  char *busy, size_t len);
+void sriovh_vfdrv_reprobe(struct list_head *reprobe);
+bool sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
+			 bool report, char *busy, size_t len);
 
 /* vfcfg.c */
 struct sriovh_vfset *sriovh_vfset_alloc(enum sriovh_source source,
@@ -227,7 +234,8 @@ ssize_t sriovh_vfset_status_locked(const struct sriovh_vfset *s, char *buf,
 				   size_t len);
 const char *sriovh_vfset_state_locked(const struct sriovh_vfset *s);
 void sriovh_vfcfg_pending_locked(struct pci_dev *pf);
-void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev);
+bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
+			char *busy, size_t len);
 void sriovh_vfcfg_link_up(struct pci_dev *pdev);
 struct net_device *sriovh_pf_netdev(struct pci_dev *pdev);
 void sriovh_pf_netdev_name(struct pci_dev *pdev, char *buf, size_t len);
@@ -252,12 +260,22 @@ void sriovh_configfs_exit(void);
  * reference on @vf is dropped. Loop with
  * for (vf = NULL; (vf = sriovh_next_vf(pf, vf)); ), and leave it early
  * with pci_dev_put(vf).
+ *
+ * Each VF index once, in increasing order: pci_get_device() walks the
+ * bus's klist (bus_find_device(), drivers/base/bus.c), and when the
+ * device it stands on was removed meanwhile, klist_next() starts again
+ * from the head, so a walk would meet the VFs before it twice. VFs are
+ * added in index order (sriov_add_vfs(), drivers/pci/iov.c) at the tail,
+ * so an index not above the last one returned was seen already.
  */
 static inline struct pci_dev *sriovh_next_vf(struct pci_dev *pf,
 					     struct pci_dev *vf)
 {
+	int last = vf ? pci_iov_vf_id(vf) : -1;
+
 	while ((vf = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, vf)))
-		if (vf->is_virtfn && pci_physfn(vf) == pf)
+		if (vf->is_virtfn && pci_physfn(vf) == pf &&
+		    pci_iov_vf_id(vf) > last)
 			return vf;
 	return NULL;
 }

@@ -588,18 +588,19 @@ static void sriovh_vfset_merge(struct sriovh_vfset *s, u16 index,
  * its own device_lock, set the rest under rtnl, and merge the outcome back
  * into the set if it is still the one in force, at the same generation.
  */
-static void sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
-			     bool *no_netdev)
+static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
+			     bool *no_netdev, char *busy, size_t len)
 {
 	struct sriovh_vf_outcome o = {};
 	struct sriovh_vfset *set;
 	struct sriovh_vfvals v;
 	struct net_device *nd;
 	int index = pci_iov_vf_id(vf);
+	bool all = true;
 	u32 gen;
 
 	if (index < 0)
-		return;
+		return true;
 	mutex_lock(&sriovh_lock);
 	set = sriovh_vfset_for_locked(pdev, (u16)index);
 	if (set) {
@@ -608,13 +609,22 @@ static void sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 	}
 	mutex_unlock(&sriovh_lock);
 	if (!set)
-		return;
+		return true;
 
 	o.tried = v.set;
+	/*
+	 * The VF's lock is tried, not waited for, with the PF's held: a VF
+	 * whose unbind waits in vfio for a VM holds it that long. Its
+	 * driver is then not judged in this pass (the caller comes back).
+	 */
 	if (v.set & SRIOVH_VK(VF_DRIVER)) {
-		device_lock(&vf->dev);
-		sriovh_vf_check_driver(vf, &v.vf_driver, &o);
-		device_unlock(&vf->dev);
+		if (sriovh_vf_trylock(vf, busy, len)) {
+			sriovh_vf_check_driver(vf, &v.vf_driver, &o);
+			device_unlock(&vf->dev);
+		} else {
+			o.tried &= ~SRIOVH_VK(VF_DRIVER);
+			all = false;
+		}
 	}
 	if (v.set & SRIOVH_VK_NETDEV) {
 		rtnl_lock();
@@ -632,23 +642,30 @@ static void sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 	if (sriovh_vfset_for_locked(pdev, (u16)index) == set && set->gen == gen)
 		sriovh_vfset_merge(set, (u16)index, &o);
 	mutex_unlock(&sriovh_lock);
+	return all;
 }
 
 /**
  * sriovh_vfcfg_apply() - apply the per-VF settings of a PF
  * @pf: its record
  * @pdev: the PF, device_lock held (so its VFs and their count hold still)
+ * @busy: where to name the first VF whose device_lock was busy
+ * @len: its size
  *
  * rtnl is taken after device_lock(PF), the order of the PF drivers' own
  * sriov_configure() (igb takes rtnl inside it), and held for one VF at a
  * time.
+ *
+ * Return: false when a VF's lock was busy: its vf_driver key is judged
+ * in a later pass.
  */
-void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev)
+bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
+			char *busy, size_t len)
 {
 	const char *drv = dev_driver_string(&pdev->dev);
 	struct sriovh_vfset proto = { .numvfs = pci_num_vf(pdev) };
 	struct net_device *nd;
-	bool no_netdev = false;
+	bool no_netdev = false, all = true;
 	unsigned int failed = 0;
 	struct sriovh_vfset *s;
 	struct pci_dev *vf;
@@ -662,22 +679,25 @@ void sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev)
 		sriovh_vfset_begin(s, &proto);
 	mutex_unlock(&sriovh_lock);
 	if (!any)
-		return;
+		return true;
 
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); )
-		sriovh_vfcfg_one(pdev, vf, &no_netdev);
+		if (!sriovh_vfcfg_one(pdev, vf, &no_netdev, busy, len))
+			all = false;
 
 	rtnl_lock();
 	nd = sriovh_pf_netdev(pdev);
 	mutex_lock(&sriovh_lock);
 	strscpy(pf->netdev, nd ? netdev_name(nd) : "", sizeof(pf->netdev));
-	for (s = NULL; (s = sriovh_vfset_next_locked(pdev, s)); )
+	/* With a VF still to be judged, its sets stay pending. */
+	for (s = NULL; all && (s = sriovh_vfset_next_locked(pdev, s)); )
 		failed += sriovh_vfset_end(s);
 	pf->vfcfg_failed = (u16)min_t(unsigned int, failed, U16_MAX);
 	mutex_unlock(&sriovh_lock);
 	rtnl_unlock();
 	if (no_netdev)
 		pci_err(pdev, "sriov_helper: no network device on this PF; per-VF settings not applied\n");
+	return all;
 }
 
 /**

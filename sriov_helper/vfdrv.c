@@ -16,6 +16,7 @@
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/kmod.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "sriov_helper.h"
@@ -123,7 +124,13 @@ void sriovh_vfdrv_add(struct pci_dev *vf)
 	if (!sriovh_vfdrv_choice(pf, vf, &d))
 		return;
 	name = sriovh_vfdrv_override(&d);
-	if (!name || sriovh_vfdrv_held(pf, &d))
+	/*
+	 * A PF on a vfio driver captures its VFs itself, whatever @d says
+	 * (sriovh_vfdrv_held()), even when @d names that same driver: 6.1's
+	 * capture (vfio_pci_bus_notifier()) overwrites pdev->driver_override
+	 * without freeing it, so an override of ours would leak there.
+	 */
+	if (!name || sriovh_dev_on_vfio(&pf->dev))
 		return;
 	ret = sriovh_set_driver_override(vf, name);
 	if (ret)
@@ -272,68 +279,150 @@ static bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d)
 	return true;	/* auto: whatever the kernel chose, or nothing yet */
 }
 
+/* A VF that a move takes off its driver, once the PF's lock is let go. */
+struct sriovh_reprobe {
+	struct list_head node;
+	struct pci_dev *vf;
+	char want[SRIOVH_DRIVER_NAME_MAX + 1];	/* "": its default driver */
+};
+
 /*
- * Move one VF to @d (vf_driver was changed), unless its user would have
- * to let go of it first: unbinding a VF that a VM holds through VFIO
- * waits for the VM (inuse.c). auto unbinds nothing: it only lets the
- * kernel probe a VF that has no driver.
+ * Move one VF to @d (vf_driver was changed): set its override now, and
+ * list it for a reprobe unless it is there already or its user would
+ * have to let go of it first (unbinding a VF that a VM holds through
+ * VFIO waits for the VM, inuse.c). auto unbinds nothing: it only lets
+ * the kernel probe a VF that has no driver. Called with device_lock(PF)
+ * held; the VF's is only tried.
+ *
+ * Return: 0, or -EAGAIN when the VF's lock was busy (@busy names it).
  */
-static bool sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d,
-			      char *why, size_t len)
+static int sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d,
+			     struct list_head *reprobe, char *busy, size_t len)
 {
 	const char *want = sriovh_vfdrv_override(d);
-	bool there, busy;
+	char why[SRIOVH_REASON_LEN];
+	struct sriovh_reprobe *r;
+	bool there, in_use;
 	int ret;
 
+	if (!sriovh_vf_trylock(vf, busy, len))
+		return -EAGAIN;
+	there = d->mode == SRIOVH_VFDRV_AUTO ? !!vf->dev.driver :
+		sriovh_vf_there(sriovh_driver_of(vf), d);
+	in_use = !there && sriovh_vf_in_use(vf, why, sizeof(why));
+	device_unlock(&vf->dev);
 	/*
-	 * Set even when the VF is there or busy: its next probe (after an
+	 * Set even when the VF is there or in use: its next probe (after an
 	 * admin unbinds it, say) goes where it should. Not under the VF's
-	 * device_lock: 6.1's driver_set_override() takes it.
+	 * device_lock: 6.1's driver_set_override() takes it (a holder that
+	 * came in since the try above is waited for there: that window
+	 * stays).
 	 */
 	ret = sriovh_set_driver_override(vf, want ? want : "");
 	if (ret)
 		pci_err(vf, "sriov_helper: cannot set driver_override to %s (%d)\n",
 			want ? want : "(none)", ret);
-	device_lock(&vf->dev);
-	there = d->mode == SRIOVH_VFDRV_AUTO ? !!vf->dev.driver :
-		sriovh_vf_there(sriovh_driver_of(vf), d);
-	busy = !there && sriovh_vf_in_use(vf, why, len);
-	device_unlock(&vf->dev);
-	if (busy) {
+	if (in_use)
 		pci_warn(vf, "sriov_helper: %s: not moving it to %s\n", why,
 			 want ? want : "its default driver");
-		return true;
-	}
-	if (!there) {
-		ret = device_reprobe(&vf->dev);
-		if (ret)
-			pci_err(vf, "sriov_helper: cannot move to %s (%d)\n",
-				want ? want : "its default driver", ret);
-	}
-	return false;
+	if (there || in_use)
+		return 0;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->vf = pci_dev_get(vf);
+	strscpy(r->want, want ? want : "", sizeof(r->want));
+	list_add_tail(&r->node, reprobe);
+	return 0;
 }
 
-/* Classify one VF (its driver read under its device_lock). */
-static enum sriovh_vf_verdict sriovh_vf_judge(struct pci_dev *pf,
-					      struct pci_dev *vf,
-					      const struct sriovh_vfdrv *d)
+/**
+ * sriovh_vfdrv_reprobe() - reprobe the VFs that a move listed
+ * @reprobe: the list sriovh_vfdrv_move_all() filled; emptied
+ *
+ * With no lock of ours held, the PF's least of all: device_reprobe()
+ * takes the VF's device_lock to unbind it, and a VF's unbind may wait
+ * on its user. Each VF was free a moment ago (sriovh_vfdrv_move()); one
+ * that a VM opened since then is waited for here, by this work alone
+ * (the window the kernel's own unbind through sysfs has too). A VF
+ * removed meanwhile is referenced, and device_attach() skips a dead one
+ * (__device_attach(), drivers/base/dd.c).
+ */
+void sriovh_vfdrv_reprobe(struct list_head *reprobe)
 {
-	const char *cur;
-	bool vfio, there;
+	struct sriovh_reprobe *r, *tmp;
+	int ret;
 
-	device_lock(&vf->dev);
-	cur = sriovh_driver_of(vf);
-	there = sriovh_vf_there(cur, d);
+	list_for_each_entry_safe(r, tmp, reprobe, node) {
+		ret = device_reprobe(&r->vf->dev);
+		if (ret)
+			pci_err(r->vf, "sriov_helper: cannot move to %s (%d)\n",
+				r->want[0] ? r->want : "its default driver",
+				ret);
+		list_del(&r->node);
+		pci_dev_put(r->vf);
+		kfree(r);
+	}
+}
+
+/**
+ * sriovh_vfdrv_move_all() - a vf_driver was changed: move the PF's VFs
+ * @pdev: the PF, device_lock held (so its VFs and its driver stay)
+ * @reprobe: where the VFs to reprobe are listed, for
+ *	sriovh_vfdrv_reprobe() once the PF's lock is let go
+ * @busy: where to name the first VF whose lock was busy
+ * @len: its size
+ *
+ * Return: 0; -EAGAIN when a VF was busy, -ENOMEM: come back for the rest.
+ */
+int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,
+			  char *busy, size_t len)
+{
+	struct sriovh_vfdrv d;
+	struct pci_dev *vf;
+	int ret = 0, err;
+
+	device_lock_assert(&pdev->dev);
+	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
+		if (!sriovh_vfdrv_choice(pdev, vf, &d) ||
+		    sriovh_vfdrv_held(pdev, &d))
+			continue;
+		err = sriovh_vfdrv_move(vf, &d, reprobe, busy, len);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+/*
+ * Classify one VF, its driver read under its device_lock (tried).
+ * Return: false when the lock was busy.
+ */
+static bool sriovh_vf_judge(struct pci_dev *pf, struct pci_dev *vf,
+			    const struct sriovh_vfdrv *d,
+			    enum sriovh_vf_verdict *v, char *busy, size_t len)
+{
+	char why[SRIOVH_REASON_LEN];
+	bool vfio, there, in_use;
+
+	if (!sriovh_vf_trylock(vf, busy, len))
+		return false;
+	there = sriovh_vf_there(sriovh_driver_of(vf), d);
+	in_use = !there && sriovh_vf_in_use(vf, why, sizeof(why));
 	device_unlock(&vf->dev);
 	if (there)
-		return SRIOVH_VF_THERE;
-	if (d->mode == SRIOVH_VFDRV_NONE)
-		return SRIOVH_VF_BOUND;
-	if (!sriovh_drv_lookup(d->name, &vfio))
-		return SRIOVH_VF_UNLOADED;
-	if (vfio && !device_iommu_mapped(&pf->dev))
-		return SRIOVH_VF_NO_IOMMU;
-	return SRIOVH_VF_ELSEWHERE;
+		*v = SRIOVH_VF_THERE;
+	else if (in_use)
+		*v = SRIOVH_VF_BUSY;
+	else if (d->mode == SRIOVH_VFDRV_NONE)
+		*v = SRIOVH_VF_BOUND;
+	else if (!sriovh_drv_lookup(d->name, &vfio))
+		*v = SRIOVH_VF_UNLOADED;
+	else if (vfio && !device_iommu_mapped(&pf->dev))
+		*v = SRIOVH_VF_NO_IOMMU;
+	else
+		*v = SRIOVH_VF_ELSEWHERE;
+	return true;
 }
 
 /* The note for status: what keeps the first VFs from their driver. */
@@ -390,21 +479,28 @@ static void sriovh_settle_note(const struct sriovh_settle *st, char *note,
 }
 
 /**
- * sriovh_vfdrv_settle() - check (and on a change, move) the PF's VFs
+ * sriovh_vfdrv_settle() - check the PF's VFs against their chosen driver
  * @pf: its record
  * @pdev: the PF, device_lock held (so its VFs and its driver stay)
- * @move: a vf_driver was changed: rebind existing VFs
  * @report: log the outcome (not on a pass for per-VF settings alone)
+ * @busy: where to name the first VF whose lock was busy
+ * @len: its size
  *
- * Records in @pf->vf_note what keeps VFs from their chosen driver.
+ * Records in @pf->vf_note what keeps VFs from their chosen driver. A VF
+ * whose device_lock is held is not waited for (its holder may be an
+ * unbind waiting inside vfio for a VM, for as long as the VM runs):
+ * it is left out of the note, and the caller comes back for it.
+ *
+ * Return: false when a VF was busy.
  */
-void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
-			 bool move, bool report)
+bool sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
+			 bool report, char *busy, size_t len)
 {
-	char note[SRIOVH_REASON_LEN], why[SRIOVH_REASON_LEN];
+	char note[SRIOVH_REASON_LEN];
 	struct sriovh_settle st = {};
 	enum sriovh_vf_verdict v;
 	unsigned int named = 0;
+	bool all = true;
 	const char *held;
 	struct sriovh_vfdrv d;
 	struct pci_dev *vf;
@@ -413,16 +509,15 @@ void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
 		if (!sriovh_vfdrv_choice(pdev, vf, &d))
 			continue;
-		st.total++;
 		held = sriovh_vfdrv_held(pdev, &d);
 		if (held) {
 			v = SRIOVH_VF_HELD;
 			strscpy(st.held_by, held, sizeof(st.held_by));
-		} else if (move && sriovh_vfdrv_move(vf, &d, why, sizeof(why))) {
-			v = SRIOVH_VF_BUSY;
-		} else {
-			v = sriovh_vf_judge(pdev, vf, &d);
+		} else if (!sriovh_vf_judge(pdev, vf, &d, &v, busy, len)) {
+			all = false;
+			continue;
 		}
+		st.total++;
 		if (!st.count[v]++)
 			st.first[v] = d;
 		/* "7 VFs bound to vfio-pci" only when they all went there. */
@@ -434,7 +529,7 @@ void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 	sriovh_settle_note(&st, note, sizeof(note));
 	if (report && note[0])
 		pci_warn(pdev, "sriov_helper: %s\n", note);
-	else if (report && named && named == st.total &&
+	else if (report && all && named && named == st.total &&
 		 st.first[SRIOVH_VF_THERE].mode == SRIOVH_VFDRV_NAMED)
 		pci_info(pdev, "sriov_helper: %u VFs bound to %s\n", named,
 			 st.first[SRIOVH_VF_THERE].name);
@@ -442,4 +537,5 @@ void sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 	mutex_lock(&sriovh_lock);
 	strscpy(pf->vf_note, note, sizeof(pf->vf_note));
 	mutex_unlock(&sriovh_lock);
+	return all;
 }
