@@ -444,7 +444,7 @@ if { [ "$mode" = check ] || [ "$mode" = kunit ]; } && [ "$kernel_state" != none 
 		if want iommu && build_module debug "$kdir/build"; then
 			SRIOVH_TOPO=iommu run_vm debug-iommu "$kdir/build/arch/x86/boot/bzImage" \
 				"$dbg_kver" "$kdir/root" check \
-				"inventory_iommu vfdrv_vfio vfio_second_pf vfdrv_split vfio_held" \
+				"inventory_iommu vfdrv_vfio vfio_second_pf vfdrv_split vfio_held vfio_unbind_held vfio_zero_held" \
 				"$out/build-debug/sriov_helper.ko"
 		fi
 		# Allocation failures injected with failslab (the debug kernel only).
