@@ -459,6 +459,13 @@ static void initramfs_note(const struct buf *text)
 	free(image);
 }
 
+/* The pf= and vf= parameters given at load, as they are. */
+void config_params(struct pf_list *pfs, struct vf_list *vfs)
+{
+	param_pfs(pfs);
+	param_vfs(vfs);
+}
+
 /* The pf= and vf= entries in effect, sorted, as the module ranks them. */
 void config_in_effect(struct pf_list *pfs, struct vf_list *vfs)
 {

@@ -43,12 +43,15 @@ static const char usage[] =
 "  export policy|device-plugin [PF...]\n"
 "                         the VFs for Kubernetes: SR-IOV operator policies\n"
 "                         (externallyManaged) or the device plugin's config.json\n"
+"  apply FILE             bring configfs to a modprobe.d file (dump's lines):\n"
+"                         prints each step, nothing when already there\n"
 "\n"
 "Options:\n"
 "  --json                 JSON output (list, show, dump)\n"
 "  --root DIR             read and write DIR/sys/... instead of /sys/... (tests)\n"
 "  --timeout SECONDS      how long wait waits (default 30)\n"
 "  --output FILE          metrics: write FILE atomically instead of stdout\n"
+"  --dry-run              apply: print the steps, change nothing\n"
 "  --version              print the version\n"
 "  -h, --help             this text\n"
 "  --                     end of options\n"
@@ -77,6 +80,7 @@ static const struct command commands[] = {
 	{ "metrics", 0, 0, cmd_metrics, false, "metrics [--output FILE]" },
 	{ "export", 1, INT_MAX, cmd_export, false,
 	  "export policy|device-plugin [PF...]" },
+	{ "apply", 1, 1, cmd_apply, false, "apply [--dry-run] FILE" },
 };
 
 NORETURN PRINTF(1, 2) static void bad_usage(const char *fmt, ...)
@@ -171,6 +175,8 @@ static char **parse_options(int argc, char **argv, int *npos, bool *timeout)
 			if (!*v)
 				bad_usage("option '--output' needs a file name");
 			opt.output = v;
+		} else if (!strcmp(a, "--dry-run")) {
+			opt.dry_run = true;
 		} else if (!strcmp(a, "--version")) {
 			print_exit("sriovctl " SRIOVH_VERSION "\n");
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -225,6 +231,8 @@ int main(int argc, char **argv)
 		bad_usage("--timeout applies to wait, not %s", c->name);
 	if (opt.output && c->fn != cmd_metrics)
 		bad_usage("--output applies to metrics, not %s", c->name);
+	if (opt.dry_run && c->fn != cmd_apply)
+		bad_usage("--dry-run applies to apply, not %s", c->name);
 	ret = c->fn(npos - 1, pos + 1);
 	free(pos);
 	return flush_out(ret);

@@ -28,6 +28,7 @@ struct options {
 	bool json;
 	double timeout;		/* seconds, for wait */
 	const char *output;	/* --output FILE, for metrics */
+	bool dry_run;		/* apply: print, do not write */
 };
 
 extern struct options opt;
@@ -103,6 +104,7 @@ int cmd_wait(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 
 /* inventory.c: the debugfs inventory, read once. */
 struct field {
@@ -150,6 +152,7 @@ struct vf_list {
 };
 
 void config_in_effect(struct pf_list *pfs, struct vf_list *vfs);
+void config_params(struct pf_list *pfs, struct vf_list *vfs);
 /* The set in @vfs that covers VF @index of the PF at address @pf, or NULL. */
 const struct sriovh_vfspec *vf_setting(const struct vf_list *vfs,
 				       const struct sriovh_target *pf,

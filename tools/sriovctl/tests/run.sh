@@ -1177,6 +1177,91 @@ check export-v2 1 "sriovctl: export needs inventory v3 (each VF's vf_driver); th
 	"$bin" --root "$R" export policy
 cp "$T/inventory.v3" "$inv"
 
+# ---- apply -----------------------------------------------------------------------
+
+# configfs removes an item's directory with its attribute files; a plain
+# directory must be empty first: a stand-in rmdir for the fixture tree.
+if gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$T/configfs-rmdir.so" \
+	"$here/configfs-rmdir.c" -ldl 2> "$T/cc.log"; then
+	ok apply-rmdir-shim-build
+else
+	bad apply-rmdir-shim-build "$(head -n1 "$T/cc.log")"
+fi
+apply() { LD_PRELOAD=$T/configfs-rmdir.so "$bin" --root "$R" apply "$@"; }
+fixture
+conf=$T/sriov_helper.conf
+"$bin" --root "$R" dump > "$conf"
+# dump's own file: only the empty entry (no count, no sets) goes.
+check apply-dump 0 "sriovctl unset 02:00.0" apply "$conf"
+check apply-dump-again 0 "" apply "$conf"
+check apply-dump-same 0 "$(cat "$conf")" "$bin" --root "$R" dump
+# A count changed, an ID entry and a set dropped, a set changed, a set for
+# a PF without an entry: each step printed as the command it runs.
+sed -i 's/vfs=7/vfs=5/; /8086:10c9/d; /\/7,/d; s/vlan=100/vlan=101/' "$conf"
+printf '%s\n' '# the admin' 'options sriov_helper vf="0000:0b:00.0/0,trust=on"' \
+	'options igb max_vfs=7' 'blacklist igbvf' >> "$conf"
+STEPS="sriovctl unset 0000:01:00.0 7
+sriovctl unset 8086:10c9
+sriovctl set 0000:01:00.0,vfs=5,irq_cpus=0-1,4,vf_driver=vfio-pci
+sriovctl vf 0000:01:00.0 10 mac=02:00:00:00:00:10 vlan=101 qos=3 vlan_proto=802.1ad spoofchk=off trust= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver=
+sriovctl vf 0000:0b:00.0 0 trust=on mac= vlan= qos= vlan_proto= spoofchk= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver="
+before=$(snapshot "$R")
+check apply-dry-run 0 "$STEPS" apply --dry-run "$conf"
+check_true apply-dry-run-changes-nothing "$(diff <(echo "$before") <(snapshot "$R") | head -n3 | tr '\n' ' ')" \
+	test "$before" = "$(snapshot "$R")"
+check apply-changes 0 "$STEPS" apply "$conf"
+check apply-changes-again 0 "" apply "$conf"
+check apply-changes-dump 0 "$(grep '^options sriov_helper' "$conf" | tr -d '"')" "$bin" --root "$R" dump
+check apply-changes-files 0 "vfs=5
+vlan=101
+trust=on" files "$c/0000:01:00.0/vfs" "$c/0000:01:00.0/vf10/vlan" "$c/0000:0b:00.0/vf0/trust"
+check_true apply-changes-removed "$(ls "$c" "$c/0000:01:00.0")" test ! -e "$c/8086:10c9" -a ! -e "$c/0000:01:00.0/vf7"
+# An entry whose count the file drops, with a set it keeps: configfs keeps
+# a count once written, so the entry goes and comes back without one.
+sed -i '/pf=0000:01:00.0,/d' "$conf"
+check apply-uncount 0 "sriovctl unset 0000:01:00.0
+sriovctl vf 0000:01:00.0 4-6 link_state=disable query_rss=on min_tx_rate=10 max_tx_rate=100 vf_driver=igbvf mac= vlan= qos= vlan_proto= spoofchk= trust= node_guid= port_guid=
+sriovctl vf 0000:01:00.0 10 mac=02:00:00:00:00:10 vlan=101 qos=3 vlan_proto=802.1ad spoofchk=off trust= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver=" \
+	apply "$conf"
+check apply-uncount-files 0 "vfs absent
+vf_driver=igbvf" files "$c/0000:01:00.0/vfs" "$c/0000:01:00.0/vf4-6/vf_driver"
+check apply-uncount-again 0 "" apply "$conf"
+
+# Bad input: the module's words with the file's line, exit 2, nothing
+# changed.
+before=$(snapshot "$R")
+applybad() {
+	local name=$1 want=$2
+	printf '%s\n' 'options sriov_helper pf=0000:05:00.0,vfs=2' "$3" > "$T/bad.conf"
+	check "apply-bad-$name" 2 "sriovctl: $T/bad.conf:2: $want" apply "$T/bad.conf"
+}
+applybad count "invalid pf= entry '06:00.0,vfs=x': not a decimal number: 'vfs=x'" \
+	'options sriov_helper pf=06:00.0,vfs=x'
+applybad pf-twice "invalid pf= entry '5:00.0,vfs=3': PF given twice: '5:00.0'" \
+	'options sriov_helper pf=5:00.0,vfs=3'
+applybad vfs-twice "invalid vf= entry '0000:05:00.0/1-2,trust=on': VFs given twice (a VF has one set of settings): '0000:05:00.0/1-2'" \
+	'options sriov_helper vf=0000:05:00.0/0-1,trust=off;0000:05:00.0/1-2,trust=on'
+applybad vlan "invalid vf= entry '05:00.0/0,vlan=4095': VLAN ID must be decimal 0-4094 (0: untagged): 'vlan=4095'" \
+	'options sriov_helper vf=05:00.0/0,vlan=4095'
+applybad param "unknown parameter 'pfs': sriov_helper has pf= and vf=" \
+	'options sriov_helper pfs=05:00.0,vfs=1'
+check_true apply-bad-changes-nothing "$(diff <(echo "$before") <(snapshot "$R") | head -n3 | tr '\n' ' ')" \
+	test "$before" = "$(snapshot "$R")"
+check apply-no-file 2 "sriovctl: $T/none.conf: No such file or directory" apply "$T/none.conf"
+check apply-dry-run-not-for-dump 2 "sriovctl: --dry-run applies to apply, not dump
+$USAGE" "$bin" --root "$R" dump --dry-run
+
+# What the parameters given at load set as the file does is not written
+# again; what they set and the file does not is told (a reload undoes it).
+fixture
+rm -r "$c"/* 2> /dev/null || find "$c" -mindepth 1 -delete
+printf '0000:01:00.0,vfs=7;0000:02:00.0,vfs=1\n' > "$R/sys/module/sriov_helper/parameters/pf"
+printf '0000:01:00.0/0,trust=on\n' > "$R/sys/module/sriov_helper/parameters/vf"
+printf '%s\n' 'options sriov_helper pf=0000:01:00.0,vfs=7' 'options sriov_helper vf=0000:01:00.0/0,trust=on' > "$conf"
+check apply-params 0 "sriovctl: note: pf=0000:02:00.0... was given at load and is not in $conf: it stays in force until sriov_helper is reloaded" \
+	apply "$conf"
+check_true apply-params-nothing-written "$(ls "$c")" test -z "$(ls "$c")"
+
 # ---- bash completion -------------------------------------------------------------
 
 bc=$here/../sriovctl.bash-completion
@@ -1204,7 +1289,8 @@ unset
 dump
 wait
 metrics
-export" complete_words "sriovctl "
+export
+apply" complete_words "sriovctl "
 check completion-command-prefix 0 "show
 set" complete_words "sriovctl --json s"
 check completion-option-after-command 0 "--json" complete_words "sriovctl show --j"
@@ -1231,13 +1317,14 @@ mkdir -p "$T/prom"
 : > "$T/prom/sriov_helper.prom"
 check completion-export 0 "device-plugin" complete_words "sriovctl export d"
 check completion-export-pf 0 "01:00.0" complete_words "sriovctl --root $R export policy 01"
+check completion-apply 0 "$T/prom/sriov_helper.prom" complete_words "sriovctl apply --dry-run $T/prom/sr"
 check completion-output 0 "$T/prom/sriov_helper.prom" complete_words "sriovctl metrics --output $T/prom/s"
 # ---- the man page ----------------------------------------------------------------
 
 man8=$here/../sriovctl.8
 check_true man-version "$(grep '^\.TH' "$man8")" grep -q "^\.TH SRIOVCTL 8 \"[^\"]*\" \"sriov_helper $ver\"" "$man8"
 missing=
-for w in list show set vf unset dump wait metrics export policy device-plugin --json --root --timeout --output --version --help -- $VKEYS \
+for w in list show set vf unset dump wait metrics export policy device-plugin apply --dry-run --json --root --timeout --output --version --help -- $VKEYS \
 	vfs on_bus_range irq irq_cpus SRIOVCTL_LSINITRAMFS SRIOVCTL_MODINFO; do
 	# roff writes a minus sign as \-
 	grep -qF -- "${w//-/\\-}" "$man8" || missing+=" $w"
