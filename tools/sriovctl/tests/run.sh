@@ -1335,3 +1335,7 @@ if command -v man > /dev/null; then
 else
 	ok "man-warnings # SKIP man is not installed"
 fi
+
+# ---- the Ansible role (contrib/ansible), through this sriovctl ---------------------
+
+SRIOVCTL=$bin "$top/contrib/ansible/tests/run.sh"
