@@ -18,10 +18,12 @@ what=${1:-all}
 # (python3).
 DEMO_PKGS="build-essential rsync kmod cpio busybox-static iproute2 pciutils
 python3"
-# sriovctl's fleet tests: promtool checks the metrics, python3-jsonschema
-# the exported Kubernetes objects against the operator's CRD schema,
-# ansible-core runs the Ansible role (contrib/ansible).
-FLEET_PKGS="prometheus python3-jsonschema python3-yaml ansible-core"
+# sriovctl's fleet tests: promtool checks the metrics, node_exporter reads
+# them with its textfile collector (the test runs its own on a loopback
+# port), python3-jsonschema checks the exported Kubernetes objects against
+# the operator's CRD schema, ansible-core runs the role in contrib/ansible.
+FLEET_PKGS="prometheus prometheus-node-exporter python3-jsonschema python3-yaml
+ansible-core"
 PKGS="$DEMO_PKGS bc bison flex libelf-dev libssl-dev xz-utils sparse dkms
 linux-source-6.12 clang libclang-rt-14-dev libglib2.0-0 libnuma1 libcap-ng0
 libsystemd0 debhelper dh-dkms dpkg-dev fakeroot lintian mmdebstrap e2fsprogs

@@ -917,6 +917,35 @@ if command -v promtool > /dev/null; then
 else
 	ok "metrics-promtool # SKIP promtool is not installed (Debian's prometheus package)"
 fi
+# Debian's node_exporter reads the file with its textfile collector, on a
+# loopback port of this machine: no read error, every sample there.
+node_exporter=$(command -v prometheus-node-exporter || command -v node_exporter)
+if [ -z "$node_exporter" ]; then
+	ok "metrics-node-exporter # SKIP prometheus-node-exporter is not installed"
+else
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	"$node_exporter" --collector.disable-defaults --collector.textfile \
+		--collector.textfile.directory="$T/textfile" \
+		--web.listen-address="127.0.0.1:$port" > "$T/node_exporter.log" 2>&1 &
+	ne_pid=$!
+	check metrics-node-exporter 0 "node_textfile_scrape_error 0
+$(grep -c '^sriov_helper_' <<< "$METRICS") sriov_helper samples" python3 -c '
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        text = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5).read().decode()
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("node_exporter did not answer")
+lines = text.splitlines()
+print([l for l in lines if l.startswith("node_textfile_scrape_error")][0])
+print(len([l for l in lines if l.startswith("sriov_helper_")]), "sriov_helper samples")
+' "$port"
+	kill "$ne_pid"
+	wait "$ne_pid" 2> /dev/null
+fi
 # metrics_grep ERE: the metrics lines that match (none is no failure).
 metrics_grep() {
 	local m
