@@ -58,12 +58,15 @@
 /*
  * A busy device lock: the PF's is polled for a second (a probe or bind
  * holds it for milliseconds, and BUS_NOTIFY_BOUND_DRIVER queues us while
- * the bind still holds it), then the pass comes back after 1 s, 2 s, ...
- * up to a minute.
+ * the bind still holds it), then the pass comes back after 1 s, 2 s, 4 s,
+ * then every 8 s: a pass that finds the lock still taken costs a second
+ * of polling, and the kernel's own sriov_numvfs writer may hold the PF's
+ * for a few seconds per VF (igbvf's probes with the PF down), after which
+ * the settings should follow soon.
  */
 #define SRIOVH_PF_LOCK_POLL_MS	1000
 #define SRIOVH_WAIT_FIRST_MS	1000
-#define SRIOVH_WAIT_MAX_MS	60000
+#define SRIOVH_WAIT_MAX_MS	8000
 
 struct workqueue_struct *sriovh_wq;
 
