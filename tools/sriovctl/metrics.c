@@ -368,6 +368,27 @@ static int write_atomic(const char *file, const struct buf *b)
 	return err ? EX_FAIL : 0;
 }
 
+/*
+ * Loaded, but debugfs or configfs not mounted: exit 1 (sriovctl's other
+ * commands say 3 for it, which the metrics service takes for "not
+ * loaded"), the file left as it is: its age tells it is stale.
+ */
+static int sources_missing(void)
+{
+	char *inv = rpath("/sys/kernel/debug/sriov_helper/inventory");
+	char *cfs = rpath("/sys/kernel/config/sriov_helper");
+	int ret = 0;
+
+	if (!exists(inv) || !is_dir(cfs)) {
+		warn("%s or %s is missing (debugfs or configfs not mounted): no metrics written",
+		     inv, cfs);
+		ret = EX_FAIL;
+	}
+	free(inv);
+	free(cfs);
+	return ret;
+}
+
 int cmd_metrics(int argc, char **argv)
 {
 	const char *file = opt.output;
@@ -382,6 +403,8 @@ int cmd_metrics(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	free(mod);
+	if (loaded && sources_missing())
+		return EX_FAIL;
 	family(&b, "module_loaded", "Whether the sriov_helper module is loaded (1) or not (0; sriovctl metrics says why on stderr).");
 	buf_printf(&b, PREFIX "module_loaded %d\n", loaded);
 	if (loaded) {

@@ -971,6 +971,12 @@ cp "$T/inventory.v3" "$inv"
 sed -i '1s/v3/v2/; s/ vf_driver=[^ ]* settings=[^ ]* in_use=[^ ]*$//' "$inv"
 check metrics-v2 0 "" metrics_grep 'vf_in_use|vf_settings_state'
 cp "$T/inventory.v3" "$inv"
+# Loaded, a filesystem missing: exit 1 (3 would read as "not loaded"),
+# the file as it was.
+mkdir -p "$T/nofs/sys/module/sriov_helper"
+check metrics-no-debugfs 1 "sriovctl: $T/nofs/sys/kernel/debug/sriov_helper/inventory or $T/nofs/sys/kernel/config/sriov_helper is missing (debugfs or configfs not mounted): no metrics written" \
+	"$bin" --root "$T/nofs" metrics --output "$T/textfile/sriov_helper.prom"
+check metrics-no-debugfs-file 0 "$METRICS" cat "$T/textfile/sriov_helper.prom"
 # Not loaded: the file says so (the textfile collector keeps reading it),
 # and sriovctl says why, exit 3.
 modroot "$fixtures/unsigned.bin"
