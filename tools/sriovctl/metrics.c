@@ -241,6 +241,24 @@ static void irq_families(struct buf *b, const struct inventory *inv)
 
 /* ---- VFs ---------------------------------------------------------------- */
 
+/*
+ * The MAC a VF's own network device has, as its user sees it (what was
+ * asked is vf_settings_info's): NULL without one. A name from the
+ * inventory is a kernel netdev name, never a path.
+ */
+static char *netdev_mac(const char *netdev)
+{
+	char *file, *mac;
+
+	if (!netdev[0] || !strcmp(netdev, "-") || !strcmp(netdev, "?") ||
+	    strchr(netdev, '/'))
+		return NULL;
+	file = rpath("/sys/class/net/%s/address", netdev);
+	mac = read_value(file);
+	free(file);
+	return mac;
+}
+
 static void vf_labels(struct buf *b, const struct inv_rec *r)
 {
 	label(b, "vf", r->l.addr, "{");
@@ -283,27 +301,32 @@ static void vf_families(struct buf *b, const struct inventory *inv,
 {
 	size_t i;
 
-	family(b, "vf_info", "A VF: its index, the driver bound (empty: none), the driver chosen for it (vf_driver) and its network device (always 1).");
+	family(b, "vf_info", "A VF: its index, the driver bound (empty: none; ?: its device lock was busy), the driver chosen for it (vf_driver), its network device and the MAC that network device has (always 1).");
 	for (i = 0; i < inv->n; i++) {
 		const struct inv_rec *r = &inv->rec[i];
+		char *mac;
 
 		if (inv_is_pf(r))
 			continue;
+		mac = netdev_mac(inv_get(r, "netdev"));
 		buf_puts(b, PREFIX "vf_info");
 		vf_labels(b, r);
 		label(b, "index", inv_get(r, "index"), ",");
 		label(b, "driver", lv(inv_get(r, "driver")), ",");
 		label(b, "vf_driver", lv(inv_get(r, "vf_driver")), ",");
 		label(b, "netdev", lv(inv_get(r, "netdev")), ",");
+		label(b, "mac", mac ? mac : "", ",");
 		buf_puts(b, "} 1\n");
+		free(mac);
 	}
 	if (inv->version < 3)
 		return;
-	family(b, "vf_in_use", "Whether a guest or a VFIO user holds the VF (1) or not (0).");
+	family(b, "vf_in_use", "Whether a guest or a VFIO user holds the VF (1) or not (0); no sample while it cannot be told (its device lock was busy).");
 	for (i = 0; i < inv->n; i++) {
 		const struct inv_rec *r = &inv->rec[i];
 
-		if (inv_is_pf(r))
+		if (inv_is_pf(r) || (strcmp(inv_get(r, "in_use"), "yes") &&
+				     strcmp(inv_get(r, "in_use"), "no")))
 			continue;
 		buf_puts(b, PREFIX "vf_in_use");
 		vf_labels(b, r);

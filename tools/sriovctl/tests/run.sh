@@ -147,6 +147,8 @@ vf 0000:01:10.4 pf=0000:01:00.0 index=1 id=8086:10ca driver=igbvf netdev=eth1 ir
 vf 0000:01:11.0 pf=0000:01:00.0 index=2 id=8086:10ca driver=- netdev=- irqs=- iommu_group=- group_alone=- vf_driver=none settings=pending in_use=no
 pf 0000:02:00.0 id=1b36:0010 driver=nvme numa=-1 totalvfs=127 numvfs=0 offset=0x1 stride=1 ari=off bus_window=02-02 iov_bars=unassigned iommu=no managed=no requested=- source=- policy=- state=unmanaged enabled=- err=0 fit=- cause=- irq=- irq_cpus=- netdev=- reason=
 INV
+	mkdir -p "$R/sys/class/net/eth1"
+	echo 5a:da:12:08:ab:52 > "$R/sys/class/net/eth1/address"
 }
 
 fixture
@@ -845,12 +847,12 @@ sriov_helper_pf_irq_vectors{pf="0000:01:00.0"} 2
 # HELP sriov_helper_pf_irq_spread_vectors Over the CPUs the PF's VF vectors go to (irq_cpus), the most vectors on one CPU less the fewest.
 # TYPE sriov_helper_pf_irq_spread_vectors gauge
 sriov_helper_pf_irq_spread_vectors{pf="0000:01:00.0"} 1
-# HELP sriov_helper_vf_info A VF: its index, the driver bound (empty: none), the driver chosen for it (vf_driver) and its network device (always 1).
+# HELP sriov_helper_vf_info A VF: its index, the driver bound (empty: none; ?: its device lock was busy), the driver chosen for it (vf_driver), its network device and the MAC that network device has (always 1).
 # TYPE sriov_helper_vf_info gauge
-sriov_helper_vf_info{vf="0000:01:10.0",pf="0000:01:00.0",index="0",driver="vfio-pci",vf_driver="vfio-pci",netdev=""} 1
-sriov_helper_vf_info{vf="0000:01:10.4",pf="0000:01:00.0",index="1",driver="igbvf",vf_driver="igbvf",netdev="eth1"} 1
-sriov_helper_vf_info{vf="0000:01:11.0",pf="0000:01:00.0",index="2",driver="",vf_driver="none",netdev=""} 1
-# HELP sriov_helper_vf_in_use Whether a guest or a VFIO user holds the VF (1) or not (0).
+sriov_helper_vf_info{vf="0000:01:10.0",pf="0000:01:00.0",index="0",driver="vfio-pci",vf_driver="vfio-pci",netdev="",mac=""} 1
+sriov_helper_vf_info{vf="0000:01:10.4",pf="0000:01:00.0",index="1",driver="igbvf",vf_driver="igbvf",netdev="eth1",mac="5a:da:12:08:ab:52"} 1
+sriov_helper_vf_info{vf="0000:01:11.0",pf="0000:01:00.0",index="2",driver="",vf_driver="none",netdev="",mac=""} 1
+# HELP sriov_helper_vf_in_use Whether a guest or a VFIO user holds the VF (1) or not (0); no sample while it cannot be told (its device lock was busy).
 # TYPE sriov_helper_vf_in_use gauge
 sriov_helper_vf_in_use{vf="0000:01:10.0",pf="0000:01:00.0"} 1
 sriov_helper_vf_in_use{vf="0000:01:10.4",pf="0000:01:00.0"} 0
@@ -891,6 +893,12 @@ check metrics-output-not-for-list 2 "sriovctl: --output applies to metrics, not 
 $USAGE" "$bin" --root "$R" list --output "$T/x"
 check metrics-output-empty 2 "sriovctl: option '--output' needs a file name
 $USAGE" "$bin" --root "$R" metrics --output=
+# A VF whose device lock the module found busy: ? where it could not look,
+# and no in_use sample rather than a 0 nobody measured.
+sed -i 's/^vf 0000:01:11.0 .*/vf 0000:01:11.0 pf=0000:01:00.0 index=2 id=8086:10ca driver=? netdev=? irqs=? iommu_group=- group_alone=- vf_driver=none settings=pending in_use=?/' "$inv"
+check metrics-busy-vf 0 'sriov_helper_vf_info{vf="0000:01:11.0",pf="0000:01:00.0",index="2",driver="?",vf_driver="none",netdev="?",mac=""} 1' \
+	sh -c "'$bin' --root '$R' metrics | grep '^sriov_helper_vf_[a-z_]*{vf=\"0000:01:11.0\"' | grep -v settings"
+fixture
 # Prometheus' conventions: no timestamps (a value and nothing after it),
 # gauges only and so no _total, every family with HELP and TYPE before
 # its samples, and promtool's own checks.
