@@ -789,6 +789,58 @@ check wait-vf-pending 1 "sriovctl: 0000:01:00.0 applied; the settings of 1 VF st
 (sleep 0.5; sed -i 's/settings=pending/settings=applied/' "$winv") &
 check wait-until-vf-applied 0 "" "$bin" --root "$W" wait --timeout 20
 wait
+# Ready means on the chosen driver, and for a network PF's VFs on a host
+# driver, a network device that udev has processed (named).
+# wait_vfs PF_NETDEV VF_LINE_TAIL...: an applied PF and one VF line each.
+wait_vfs() {
+	local pfnd=$1 i=0 tail
+	shift
+	sed "s/netdev=- reason=/netdev=$pfnd reason=/" <<< "$(wait_inv applied igb; cat "$winv")" > "$winv.new"
+	for tail in "$@"; do
+		printf 'vf 0000:01:1%d.0 pf=0000:01:00.0 index=%d id=8086:10ca %s\n' $i $i "$tail" >> "$winv.new"
+		i=$((i + 1))
+	done
+	mv "$winv.new" "$winv"
+}
+rm -f "$W/run/udev/data/"*
+: > "$W/run/udev/control"
+sleep 0.01
+wait_vfs enp1s0 'driver=- netdev=- irqs=- iommu_group=- group_alone=- vf_driver=vfio-pci in_use=no settings=unset'
+check wait-vf-not-on-driver 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not ready (timed out after 0.2 s): 0000:01:10.0 not on vfio-pci (driver -)" \
+	"$bin" --root "$W" wait --timeout 0.2
+# udev has processed the VF and no driver took it: no use waiting.
+: > "$W/run/udev/data/+pci:0000:01:10.0"
+check wait-vf-stuck 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not on their driver, and none will bind them: 0000:01:10.0 not on vfio-pci (driver -)" \
+	"$bin" --root "$W" wait --timeout 20
+wait_vfs enp1s0 'driver=igbvf netdev=eth1 irqs=- iommu_group=- group_alone=- vf_driver=none in_use=no settings=unset' \
+	'driver=? netdev=? irqs=? iommu_group=- group_alone=- vf_driver=auto in_use=? settings=unset'
+check wait-vf-none-busy 1 "sriovctl: 0000:01:00.0 applied; 2 of 2 VFs not ready (timed out after 0.2 s): 0000:01:10.0 on igbvf, not unbound (vf_driver none), 0000:01:11.0 busy (its device lock is held)" \
+	"$bin" --root "$W" wait --timeout 0.2
+# A network VF: bound is not enough (iavf makes its netdev later), and its
+# netdev must be udev's (named) before network configuration starts.
+wait_vfs enp1s0 'driver=igbvf netdev=- irqs=- iommu_group=- group_alone=- vf_driver=auto in_use=no settings=unset'
+check wait-vf-no-netdev 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not ready (timed out after 0.2 s): 0000:01:10.0 on igbvf has no network device yet" \
+	"$bin" --root "$W" wait --timeout 0.2
+mkdir -p "$W/sys/class/net/enp1s0v0"
+echo 7 > "$W/sys/class/net/enp1s0v0/ifindex"
+wait_vfs enp1s0 'driver=igbvf netdev=enp1s0v0 irqs=- iommu_group=- group_alone=- vf_driver=auto in_use=no settings=unset'
+check wait-vf-not-named 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not ready (timed out after 0.2 s): 0000:01:10.0's network device enp1s0v0 is not named by udev yet" \
+	"$bin" --root "$W" wait --timeout 0.2
+(sleep 0.5; : > "$W/run/udev/data/n7") &
+check wait-until-vf-named 0 "" "$bin" --root "$W" wait --timeout 20
+wait
+# An entry the initramfs' udev wrote (older than the running udev) is not
+# this udev's answer.
+touch -d '1 hour ago' "$W/run/udev/data/n7"
+check wait-vf-named-by-initramfs 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not ready (timed out after 0.2 s): 0000:01:10.0's network device enp1s0v0 is not named by udev yet" \
+	"$bin" --root "$W" wait --timeout 0.2
+# A VF on vfio-pci has no network device to wait for; the same on a PF
+# without a network device (NVMe).
+wait_vfs enp1s0 'driver=vfio-pci netdev=- irqs=- iommu_group=- group_alone=- vf_driver=vfio-pci in_use=no settings=unset'
+check wait-vf-vfio 0 "" "$bin" --root "$W" wait --timeout 0.2
+wait_vfs - 'driver=nvme netdev=- irqs=- iommu_group=- group_alone=- vf_driver=auto in_use=no settings=unset'
+check wait-vf-no-netdev-pf 0 "" "$bin" --root "$W" wait --timeout 0.2
+rm -rf "$W/run/udev" "$W/sys/class/net"
 # Nothing managed: nothing to wait for.
 printf '# sriov_helper inventory v3\n' > "$winv"
 check wait-nothing 0 "" "$bin" --root "$W" wait --timeout 0
