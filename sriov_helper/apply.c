@@ -67,6 +67,13 @@
 #define SRIOVH_PF_LOCK_POLL_MS	1000
 #define SRIOVH_WAIT_FIRST_MS	1000
 #define SRIOVH_WAIT_MAX_MS	8000
+/*
+ * Status says at once what a pass waits for; the log only once the same
+ * device has kept it waiting this long: VF probes (igbvf's take 2 s with
+ * the PF down) and the kernel's own count writes hold locks for seconds
+ * in normal operation, and are no news.
+ */
+#define SRIOVH_WAIT_LOG_MS	10000
 
 struct workqueue_struct *sriovh_wq;
 
@@ -222,22 +229,32 @@ bool sriovh_vf_trylock(struct pci_dev *vf, char *busy, size_t len)
 
 /*
  * A device lock was busy: come back for @todo with a backoff, and say
- * which device is waited for, in status always and in the log once.
+ * which device is waited for: in status at once, in the log once it has
+ * lasted SRIOVH_WAIT_LOG_MS.
  */
 static void sriovh_pass_wait(struct sriovh_pf *pf, struct pci_dev *pdev,
 			     unsigned int todo, const char *what)
 {
-	bool news;
+	bool say = false;
 
 	mutex_lock(&sriovh_lock);
 	pf->wait_ms = pf->wait_ms ? min(2 * pf->wait_ms, SRIOVH_WAIT_MAX_MS) :
 		      SRIOVH_WAIT_FIRST_MS;
-	news = strcmp(pf->waiting, what);
-	strscpy(pf->waiting, what, sizeof(pf->waiting));
+	if (strcmp(pf->waiting, what)) {
+		strscpy(pf->waiting, what, sizeof(pf->waiting));
+		pf->wait_since = jiffies;
+		pf->wait_logged = false;
+	}
+	if (!pf->wait_logged &&
+	    time_after_eq(jiffies, pf->wait_since +
+			  msecs_to_jiffies(SRIOVH_WAIT_LOG_MS))) {
+		pf->wait_logged = true;
+		say = true;
+	}
 	pf->todo |= todo;
 	sriovh_pf_queue_locked(pf, msecs_to_jiffies(pf->wait_ms));
 	mutex_unlock(&sriovh_lock);
-	if (news)
+	if (say)
 		pci_warn(pdev, "sriov_helper: waiting for %s: its device lock is held; trying again with a backoff\n",
 			 what);
 }

@@ -55,8 +55,16 @@
 
 static struct delayed_work sriovh_irq_dwork;
 static bool sriovh_irq_stopped;
-/* Only the work (never two at once) reads and writes these two. */
+/*
+ * A VF busy for this long is named in the log (once): a probe holds its
+ * lock for seconds (igbvf's, with the PF down), which is no news.
+ */
+#define SRIOVH_IRQ_BUSY_LOG_MS	10000
+
+/* Only the work (never two at once) reads and writes these. */
 static unsigned int sriovh_irq_busy_ms;
+static unsigned long sriovh_irq_busy_since;	/* jiffies */
+static bool sriovh_irq_busy_logged;
 static char sriovh_irq_busy_vf[16];
 static int sriovh_cpuhp_state = -1;
 
@@ -549,7 +557,8 @@ static int sriovh_irq_pass(char *busy_vf, size_t len)
 /*
  * A VF's lock stayed busy (a probe, an unbind, or an unbind waiting in
  * vfio for a VM to let go): the rest is placed, and the pass comes back
- * for it after 1 s, 2 s, ... up to a minute, saying once which VF it is.
+ * for it after 1 s, 2 s, ... up to a minute, saying once which VF it is
+ * when the same one has stayed busy for SRIOVH_IRQ_BUSY_LOG_MS.
  */
 static unsigned int sriovh_irq_busy_again(const char *vf)
 {
@@ -557,9 +566,16 @@ static unsigned int sriovh_irq_busy_again(const char *vf)
 			     min(2 * sriovh_irq_busy_ms, SRIOVH_IRQ_BUSY_MAX_MS) :
 			     SRIOVH_NOMEM_RETRY_MS;
 	if (strcmp(sriovh_irq_busy_vf, vf)) {
+		strscpy(sriovh_irq_busy_vf, vf, sizeof(sriovh_irq_busy_vf));
+		sriovh_irq_busy_since = jiffies;
+		sriovh_irq_busy_logged = false;
+	}
+	if (!sriovh_irq_busy_logged &&
+	    time_after_eq(jiffies, sriovh_irq_busy_since +
+			  msecs_to_jiffies(SRIOVH_IRQ_BUSY_LOG_MS))) {
 		pr_warn("VF IRQ placement: VF %s is busy (its device lock is held); the others are placed, and it is tried again with a backoff\n",
 			vf);
-		strscpy(sriovh_irq_busy_vf, vf, sizeof(sriovh_irq_busy_vf));
+		sriovh_irq_busy_logged = true;
 	}
 	return sriovh_irq_busy_ms;
 }

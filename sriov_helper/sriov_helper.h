@@ -111,6 +111,8 @@ struct sriovh_pf {
 	unsigned int busy_retries;
 	u32 added_gen;		/* bumped by every VF added (notify.c) */
 	unsigned int wait_ms;	/* the backoff while a device lock is busy */
+	unsigned long wait_since;	/* jiffies: waiting for it since */
+	bool wait_logged;		/* said in the log */
 	char waiting[SRIOVH_REASON_LEN];	/* what a pass waits for */
 
 	/* Result of the last apply, for configfs status. */

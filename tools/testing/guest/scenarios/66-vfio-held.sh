@@ -122,10 +122,11 @@ t_vfio_unbind_held() {
 		{ fail "inventory blocked"; return; }
 	grep -q " driver=? netdev=? irqs=? .* in_use=? " /tmp/within.out ||
 		{ fail "inventory: $(cat /tmp/within.out)"; return; }
-	expect_log unbind "igb $PF: sriov_helper: waiting for VF $vf0: its device lock is held; trying again with a backoff" 10 || return
-	expect_log unbind "sriov_helper: VF IRQ placement: VF $vf0 is busy (its device lock is held); the others are placed, and it is tried again with a backoff" 10 || return
-	# Passes come back (1 s, 2 s, 4 s): each says so in status, once in the log.
-	sleep 5
+	# In the log once it has lasted 10 s (passes at 1, 3, 7, 15 s...).
+	expect_log unbind "igb $PF: sriov_helper: waiting for VF $vf0: its device lock is held; trying again with a backoff" 40 || return
+	expect_log unbind "sriov_helper: VF IRQ placement: VF $vf0 is busy (its device lock is held); the others are placed, and it is tried again with a backoff" 40 || return
+	# Passes come back (every 8 s): each says so in status, once in the log.
+	sleep 10
 	expect_eq "$(count_log unbind "waiting for VF $vf0")" 1 "log lines naming the busy VF" || return
 	expect_eq "$(count_log unbind "VF IRQ placement: VF $vf0 is busy")" 1 "IRQ log lines naming the busy VF" || return
 	rmdir "$VFE" && within 10 rmmod sriov_helper || { fail "rmmod blocked or failed: $(cat /tmp/within.out)"; return; }
@@ -163,7 +164,7 @@ t_vfio_zero_held() {
 	echo 2 > "$VFE/vfs" || { fail "write 2 failed"; return; }
 	wait_for 20 grep -q "$(waiting_re "the PF")" "$VFE/status" ||
 		{ fail "status: $(cat "$VFE/status")"; return; }
-	expect_log zero "igb $PF: sriov_helper: waiting for the PF: its device lock is held; trying again with a backoff" 10 || return
+	expect_log zero "igb $PF: sriov_helper: waiting for the PF: its device lock is held; trying again with a backoff" 40 || return
 	rmdir "$VFE" && within 10 rmmod sriov_helper || { fail "rmmod blocked or failed: $(cat /tmp/within.out)"; return; }
 	vfio_release || { fail "holder did not let go: $(cat /tmp/vfiohold.out)"; return; }
 	wait $writer
