@@ -9,7 +9,8 @@
 #            initramfs-tools, Debian's 6.1 kernel and headers) from the
 #            machine's own apt sources, cached under
 #            /var/cache/sriov_helper/system/KEY (KEY: a hash of the package
-#            lists and of the recipe functions below), with the .debs of
+#            lists and of the recipe functions below; openssh-server and
+#            python3-apt for the Ansible scenarios), with the .debs of
 #            backports' 6.12 kernel and headers downloaded next to it.
 #            Its initramfs-tools builds targeted images (MODULES=list and
 #            the root's modules, what MODULES=dep picks on this VM): a
@@ -38,7 +39,13 @@
 #                        the dumped conf's 3 VFs (b), made in the
 #                        initramfs before the switch to the real root (c),
 #                        the module signed for both kernels (e), what
-#                        sriovctl dump says about the initramfs' copy
+#                        sriovctl dump says about the initramfs' copy;
+#                        then the fleet's way: contrib/ansible's
+#                        site.yml run twice from this machine over SSH
+#                        (a virtio management NIC, port 22 forwarded to a
+#                        loopback port; a key made for the run): 3 VFs and
+#                        VF 1's MAC and VLAN, the handler's initramfs
+#                        rebuild, then changed=0
 #   purge    apt purge of both packages in the tree, no boot (h)
 # The kernel-independent scenarios (b, c) run once, on the upgraded host,
 # not on each kernel.
@@ -54,7 +61,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 debdir=$(realpath "$1")
 outdir=$(realpath -m "$2")
 cache=${SRIOVH_CACHE:-/var/cache/sriov_helper}/system
-vm_timeout=${SRIOVH_SYSTEM_VM_TIMEOUT:-600}
+vm_timeout=${SRIOVH_SYSTEM_VM_TIMEOUT:-900}
+top=$(cd "$here/../../.." && pwd)
 
 . "$here/../mirror.sh"
 
@@ -62,8 +70,10 @@ vm_timeout=${SRIOVH_SYSTEM_VM_TIMEOUT:-600}
 RECIPE=2
 # zstd: initramfs-tools recommends it (its default compressor), so a
 # Debian host has it; without it update-initramfs falls back to gzip.
+# openssh-server and python3-apt: a host that Ansible manages (the role's
+# apt task needs python3-apt).
 PKGS="systemd-sysv udev kmod dkms openssl initramfs-tools zstd iproute2 pciutils
-ifupdown linux-image-amd64 linux-headers-amd64"
+ifupdown linux-image-amd64 linux-headers-amd64 openssh-server python3-apt"
 # The kernel upgrade of scenario d, from bookworm-backports.
 BPO_PKGS="linux-image-amd64 linux-headers-amd64"
 # What MODULES=dep would put in the initramfs for this VM's root (a
@@ -132,7 +142,8 @@ umount_under() {
 # Every scenario reports, even when this script stops half-way.
 planned="install dracut purge_clean no_config_quiet lockdown_refused boot_options_7vfs
 module_signed_6.1 sriovctl_set_dump kernel_upgrade_6.12 dump_persists_3vfs
-initramfs_vfs_before_root module_signed_6.12 dump_initramfs_note"
+initramfs_vfs_before_root module_signed_6.12 dump_initramfs_note ansible_first_run
+ansible_second_run_unchanged"
 reported=" "
 finish() {
 	local rc=$? t i
@@ -316,8 +327,12 @@ initrd_facts() {
 # boot NAME IMG KVER STAGE [APPEND]: boot the image's own kernel and initrd,
 # one VM at a time on the machine (the lock vm.sh takes). The report is
 # $work/NAME/report, the initramfs it booted $work/NAME/initrd.*.
+# boot_qemu_args: more QEMU arguments; boot_during: a command run (with
+# $work/NAME) while the VM runs. Both are reset after each boot.
+boot_qemu_args=()
+boot_during=
 boot() {
-	local name=$1 img=$2 kver=$3 stage=$4 append=${5:-} d rc start
+	local name=$1 img=$2 kver=$3 stage=$4 append=${5:-} d rc start qpid
 	d=$work/$name
 	mkdir -p "$d"
 	fsck_image "$img"
@@ -339,7 +354,13 @@ boot() {
 		-netdev user,id=n0,restrict=on \
 		-device pcie-root-port,id=rp1,chassis=1,slot=1 \
 		-device igb,netdev=n0,bus=rp1 \
-		< /dev/null > "$d/qemu.log" 2>&1 || rc=$?
+		"${boot_qemu_args[@]}" \
+		< /dev/null > "$d/qemu.log" 2>&1 &
+	qpid=$!
+	[ -z "$boot_during" ] || $boot_during "$d" || true
+	wait "$qpid" || rc=$?
+	boot_qemu_args=()
+	boot_during=
 	exec 8>&-
 	tr -d '\r' < "$d/report.raw" > "$d/report"
 	R=$d/report
@@ -437,6 +458,81 @@ inserted_by_modules_load() {
 	has "systemd-modules-load\[[0-9]+\]: Inserted module 'sriov_helper'" "$(journal)"
 }
 
+# ---- the fleet's way: the Ansible role over SSH --------------------------------
+# The host runs contrib/ansible/site.yml (the example playbook) with the
+# test's variables against the booted host, through a forwarded port on
+# the machine's loopback (QEMU's user network, restricted: nothing leaves
+# the machine) to the guest's sshd, as root with a key made for the run,
+# the guest's host key known beforehand (read from the tree).
+fleet_vars() {
+	cat <<'VARS'
+sriov_helper_pfs:
+  - { pf: "0000:01:00.0", vfs: 3 }
+sriov_helper_vfs:
+  - { pf: "0000:01:00.0", vfs: 1, settings: { mac: "02:00:00:00:01:01", vlan: 100 } }
+VARS
+}
+# What the role writes from those variables.
+fleet_conf='# Written by Ansible (role sriov_helper): changes here are overwritten.
+# sriovctl(8): sriovctl dump shows the configuration in effect.
+options sriov_helper pf=0000:01:00.0,vfs=3
+options sriov_helper vf=0000:01:00.0/1,mac=02:00:00:00:01:01,vlan=100'
+# ssh_setup: the run's key in the tree's /root/.ssh, a port on loopback,
+# known_hosts with the tree's host key for it.
+ssh_setup() {
+	local a=$work/ansible
+	mkdir -p "$a/tmp" "$a/cp"
+	ssh-keygen -q -t ed25519 -N '' -C sriovh-system-test -f "$a/key"
+	install -d -m 0700 "$tree/root/.ssh"
+	install -m 0600 "$a/key.pub" "$tree/root/.ssh/authorized_keys"
+	ssh_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	echo "[127.0.0.1]:$ssh_port $(cut -d' ' -f1,2 "$tree/etc/ssh/ssh_host_ed25519_key.pub")" > "$a/known_hosts"
+	cat > "$a/hosts" <<HOSTS
+[sriov_hosts]
+sriovh-host ansible_host=127.0.0.1 ansible_port=$ssh_port ansible_user=root ansible_become=false ansible_python_interpreter=/usr/bin/python3 ansible_ssh_private_key_file=$a/key ansible_ssh_common_args='-o UserKnownHostsFile=$a/known_hosts -o StrictHostKeyChecking=yes -o ConnectTimeout=20'
+HOSTS
+	fleet_vars > "$a/vars.yml"
+}
+guest_ssh() {
+	ssh -i "$work/ansible/key" -p "$ssh_port" -o UserKnownHostsFile="$work/ansible/known_hosts" \
+		-o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=20 root@127.0.0.1 "$@"
+}
+# play N: one run of the role; its output in $work/ansible/runN.log, the
+# recap ("ok=N changed=N unreachable=N failed=N") in runN.recap.
+play() {
+	local a=$work/ansible rc=0
+	env ANSIBLE_ROLES_PATH="$top/contrib/ansible/roles" ANSIBLE_NOCOLOR=1 \
+		ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCAL_TEMP="$a/tmp" \
+		ANSIBLE_SSH_CONTROL_PATH_DIR="$a/cp" ANSIBLE_PIPELINING=1 LC_ALL=C.UTF-8 \
+		timeout 300 ansible-playbook -i "$a/hosts" -e "@$a/vars.yml" "$top/contrib/ansible/site.yml" \
+		> "$a/run$1.log" 2>&1 || rc=$?
+	grep -E '^sriovh-host +:' "$a/run$1.log" | sed 's/^[^:]*: *//; s/ *skipped.*//; s/  */ /g' > "$a/run$1.recap"
+	log "ansible run $1 (exit $rc): $(cat "$a/run$1.recap")"
+	timed "ansible-playbook run $1"
+}
+# ansible_during DIR: while the upgrade boot waits (report.sh's
+# ansible_window), two runs of the role, then the guest told to go on.
+ansible_during() {
+	local i
+	for i in $(seq 600); do
+		grep -q '^SRIOVH ssh.ready' "$1/report.raw" 2> /dev/null && break
+		# (qpid: boot's VM.)
+		kill -0 "$qpid" 2> /dev/null || return 1
+		sleep 1
+	done
+	for i in $(seq 30); do
+		guest_ssh true 2> "$work/ansible/ssh.err" && break
+		sleep 2
+	done
+	timed "the guest's sshd answering on 127.0.0.1:$ssh_port"
+	play 1
+	play 2
+	guest_ssh touch /run/sriovh-ansible-done || log "ssh: could not tell the guest to go on"
+}
+recap() {
+	cat "$work/ansible/run$1.recap" 2> /dev/null
+}
+
 # ---- the run -----------------------------------------------------------------
 work=$outdir/system
 umount_under "$work"
@@ -520,6 +616,8 @@ timed "dracut module (dracut-core in an overlay of the tree, two images)"
 install -D -m 0755 "$here/guest/report.sh" "$tree/usr/local/lib/sriovh-test/report.sh"
 install -D -m 0644 "$here/guest/sriovh-report.service" "$tree/etc/systemd/system/sriovh-report.service"
 ln -s ../sriovh-report.service "$tree/etc/systemd/system/multi-user.target.wants/sriovh-report.service"
+
+ssh_setup
 
 img1=$work/host1.img
 mkimage "$tree" "$img1"
@@ -666,11 +764,18 @@ img2=$work/host2.img
 mkimage "$tree" "$img2"
 timed "image 2 (mke2fs -d, $(du -sm "$tree" | cut -f1) MB tree)"
 
+# The upgrade boot ends with the fleet's way: a management NIC (virtio) on
+# QEMU's user network with the guest's port 22 forwarded to the machine's
+# loopback, and the role run twice from here.
+# shellcheck disable=SC2054 # QEMU's option syntax
+boot_qemu_args=(-netdev "user,id=n1,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22"
+	-device virtio-net-pci,netdev=n1,mac=52:54:00:5e:00:22)
+boot_during=ansible_during
 if [ -z "$upgrade_ok" ] || [ -z "$k612" ]; then
 	begin kernel_upgrade_6.12
 	why="apt-get install of backports' kernel failed, see $work/upgrade.log"
 	end
-elif boot upgrade "$img2" "$k612" upgrade; then
+elif boot upgrade "$img2" "$k612" upgrade sriovh.ssh=1; then
 	begin kernel_upgrade_6.12
 	need "booted $(fact kernel), not $k612" eq "$(fact kernel)" "$k612"
 	for k in "$k61" "$k612"; do
@@ -735,6 +840,37 @@ elif boot upgrade "$img2" "$k612" upgrade; then
 		has 'older copy.*update-initramfs -u -k all' "$note"
 	end
 fi
+
+# The role, twice, over SSH (during the upgrade boot): the first run brings
+# the running host to its variables (from the 2 VFs left by sriovctl set
+# above) and writes the file, whose change rebuilds the initramfs images in
+# the handler; the second changes nothing.
+begin ansible_first_run
+use_report upgrade
+r1=$(recap 1)
+need "first run's recap '$r1', not changed=3 failed=0 (see $work/ansible/run1.log)" \
+	has '^ok=[0-9]+ changed=3 unreachable=0 failed=0$' "$r1"
+need "the handler did not run (see $work/ansible/run1.log)" \
+	grep -q 'RUNNING HANDLER \[sriov_helper : Rebuild the initramfs images\]' "$work/ansible/run1.log"
+need "the file the role wrote is not what its variables say: $(block ansible_conf | tr '\n' '|')" \
+	eq "$(block ansible_conf)" "$fleet_conf"
+need "numvfs $(fact ansible.numvfs) after the role, not 3" eq "$(fact ansible.numvfs)" 3
+need "$(fact ansible.vf_drivers | tr ' ' '\n' | grep -c '=igbvf$') VFs on igbvf after the role, not 3: $(fact ansible.vf_drivers)" \
+	eq "$(fact ansible.vf_drivers | tr ' ' '\n' | grep -c '=igbvf$')" 3
+need "configfs after the role has no vf1 applied with the MAC and VLAN: $(block ansible_configfs | grep vf1 | tr '\n' ' ')" \
+	eq "$(block ansible_configfs | grep -E '^\./0000:01:00\.0/vf1/(mac|vlan|status):' | sort | tr '\n' ' ')" \
+	"./0000:01:00.0/vf1/mac:02:00:00:00:01:01 ./0000:01:00.0/vf1/status:applied ./0000:01:00.0/vf1/vlan:100 "
+need "VF 1 has not the MAC and VLAN after the role: $(block ansible_link | grep -E '^ *vf 1 ' | tr -s ' ')" \
+	has '^ *vf 1 .*link/ether 02:00:00:00:01:01.*vlan 100' "$(block ansible_link)"
+end
+begin ansible_second_run_unchanged
+r2=$(recap 2)
+need "second run's recap '$r2', not changed=0 failed=0 (see $work/ansible/run2.log)" \
+	has '^ok=[0-9]+ changed=0 unreachable=0 failed=0$' "$r2"
+need "the handler ran again" lacks 'RUNNING HANDLER' "$(cat "$work/ansible/run2.log" 2> /dev/null)"
+end
+
+timed "the role's checks"
 
 rm -f "$img2"
 

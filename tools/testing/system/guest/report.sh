@@ -68,6 +68,36 @@ settle() {
 	done
 }
 
+pf_netdev() {
+	ls "$pf/net" 2>/dev/null | head -n1
+}
+
+# The management NIC (virtio, the MAC system.sh gives it) on QEMU's user
+# network, where the host's forwarded loopback port reaches sshd; the run
+# of the role waits for the host's "done" (at most 10 minutes), then the
+# state it left.
+ansible_window() {
+	local n dev=
+	for n in /sys/class/net/*; do
+		[ "$(cat "$n/address" 2>/dev/null)" = 52:54:00:5e:00:22 ] && dev=${n##*/}
+	done
+	fact mgmt.dev "$dev"
+	ip addr add 10.0.2.15/24 dev "$dev" && ip link set "$dev" up
+	block sshd systemctl show -p ActiveState ssh.service
+	fact ssh.ready "$(uptime_s)"
+	for _ in $(seq 600); do
+		[ -e /run/sriovh-ansible-done ] && break
+		sleep 1
+	done
+	fact ansible.t "$(uptime_s)"
+	settle
+	fact ansible.numvfs "$(numvfs)"
+	fact ansible.vf_drivers "$(vf_drivers)"
+	block ansible_conf cat "$conf"
+	block ansible_configfs sh -c "cd $cfs && grep -r . ."
+	block ansible_link ip -d link show "$(pf_netdev)"
+}
+
 loaded() {
 	[ -d /sys/module/sriov_helper ] && echo yes || echo no
 }
@@ -168,6 +198,9 @@ upgrade)
 	fact dump_changed.rc $?
 	block dump_changed.stdout cat /tmp/dump.out
 	block dump_changed.stderr cat /tmp/dump.err
+	# The fleet's way next: the host runs the Ansible role over SSH
+	# (sriovh.ssh=1), then says it is done.
+	grep -qw 'sriovh.ssh=1' /proc/cmdline && ansible_window
 	;;
 esac
 fact end.t "$(uptime_s)"
