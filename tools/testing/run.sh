@@ -370,8 +370,9 @@ fi
 # error or warning), one version in VERSION, dkms.conf and debian/changelog.
 # system: a Debian 12 image (mmdebstrap, cached), the packages installed
 # with apt in a chroot, booted under QEMU with systemd as init (three
-# boots): the scenarios of tools/testing/system/system.sh (about 4 minutes
-# with deb, 6 when the image is built).
+# boots; the last one also takes the Ansible role over SSH): the
+# scenarios of tools/testing/system/system.sh (about 7 minutes with deb,
+# 9 when the image is built).
 if [ "$mode" = check ] && { want deb || want system; }; then
 	if "$here/deb-versions.sh" > "$out/logs/deb-versions.log" 2>&1; then
 		emit "ok deb/versions"
