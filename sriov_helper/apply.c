@@ -25,17 +25,24 @@
  * VF (vfio_unregister_group_dev(), drivers/vfio/vfio_main.c), with the
  * VF's device_lock held; the kernel's own sriov_numvfs writer removing
  * such a VF waits there with the PF's held. So the PF's lock is polled
- * (sriovh_pf_lock(): a bind holds it for milliseconds) while the module is
- * not stopping, and a pass that does not get it is given back to the
- * workqueue with a backoff, so that rmmod's cancel never waits for it;
- * with the PF's lock held, a VF's lock is only tried
- * (sriovh_vf_trylock()), and a busy VF is left to a later pass, named in
- * status and once in the log. What remains: the count itself is written
- * through the kernel's own writer (numvfs.c), which takes the PF's lock
- * itself, so a holder that comes in between our try and that write is
- * waited for; and a VF that a guest opens between our in-use check and a
- * removal or a move is waited for (inuse.c). Both windows are the ones the
- * kernel's own sysfs writers have, narrowed to the time between two calls.
+ * (sriovh_pf_lock(): a probe or a count write may hold it for seconds)
+ * for a second at most, and only while the module is not stopping; a pass
+ * that does not get it is given back to the workqueue with a backoff, so
+ * that rmmod's cancel never waits for it. With the PF's lock held, a VF's
+ * lock is tried (sriovh_vf_trylock()), and a busy VF is left to a later
+ * pass, named in status at once and in the log once it has lasted.
+ *
+ * What remains, each the window the kernel's own sysfs writers have,
+ * narrowed to the time between two calls:
+ * - the count is written through the kernel's own writer (numvfs.c),
+ *   which takes the PF's lock itself: a holder that comes in between our
+ *   try and that write is waited for;
+ * - a VF that a guest opens between our in-use check and its removal or
+ *   move is waited for (inuse.c): the unbind before a removal
+ *   (sriovh_vfio_release()) takes the VF's lock with the PF's held;
+ * - on 6.1, setting a VF's driver_override takes the VF's lock
+ *   (driver_set_override()), with the PF's held in a move: a holder that
+ *   comes in after our try is waited for (6.12 takes a spinlock there).
  *
  * The work takes no pci_rescan_remove_lock itself: the count is written
  * through the kernel's own writer, with device_lock released, so that
@@ -269,18 +276,23 @@ static void sriovh_pass_unwait(struct sriovh_pf *pf)
 }
 
 /*
- * A PF that has left the bus or is being removed is not written to. A
- * flapping hot-plug slot removes the PF right after its hot-add, when we
- * write on our own; and Debian's 6.12.118 sriov_numvfs_store() takes
- * device_lock(PF) then pci_rescan_remove_lock, where pciehp's and sysfs
- * removal take them the other way round. pci_dev_is_disconnected() is
- * what pciehp sets on a surprise removal (pci_dev_set_disconnected()),
- * pci_device_is_present() reads the vendor ID. This narrows the window;
- * it cannot close it: a removal may start right after the check.
+ * A PF that was surprise-removed is not written to. A flapping hot-plug
+ * slot removes the PF right after its hot-add, when we write on our own;
+ * and Debian's 6.12.118 sriov_numvfs_store() takes device_lock(PF) then
+ * pci_rescan_remove_lock, where pciehp's and sysfs removal take them the
+ * other way round. pci_dev_is_disconnected() is what pciehp sets on a
+ * surprise removal (pci_dev_set_disconnected(),
+ * drivers/pci/hotplug/pciehp_pci.c) before it removes the device. An
+ * orderly removal (the slot's button, sysfs remove) of a card still
+ * present sets nothing: it unbinds the PF's driver first, which the pass
+ * sees under the PF's lock. A config read (pci_device_is_present()) would
+ * also say "gone" for a PF in D3cold or recovering from an error, which
+ * are there: not used. This narrows the window; it cannot close it: a
+ * removal may start right after the check.
  */
 static bool sriovh_pf_leaving(struct pci_dev *pdev)
 {
-	return pci_dev_is_disconnected(pdev) || !pci_device_is_present(pdev);
+	return pci_dev_is_disconnected(pdev);
 }
 
 /*
@@ -332,25 +344,33 @@ static u16 sriovh_vfs_in_use(struct pci_dev *pdev, char *why, size_t len,
  * Before VFs are removed: take those on a vfio driver off it, with the
  * PF's lock held and nothing else. None is in use (just checked), so each
  * unbind returns at once. A guest that opened one since the check wins
- * the race: the unbind then waits inside vfio for it, holding up this PF
- * (and this work) alone. Removing the VF with it still bound would wait
- * there too, but inside the kernel's sriov_numvfs writer, which holds
- * pci_rescan_remove_lock: every rescan, hot-plug event and other PF's
- * count change on the host would wait with it.
+ * the race: the unbind (device_release_driver() takes the VF's lock, and
+ * vfio's remove waits for the guest) then holds up this PF: its
+ * sriov_numvfs readers, this work, and rmmod's cancel of it. Removing the
+ * VF with it still bound would wait there too, but inside the kernel's
+ * sriov_numvfs writer, which holds pci_rescan_remove_lock: every rescan,
+ * hot-plug event and other PF's count change on the host would wait
+ * with it. A VF whose lock is busy is not removed either: the caller
+ * comes back for the whole change.
+ *
+ * Return: false when a VF's lock was busy (@busy names it).
  */
-static void sriovh_vfio_release(struct pci_dev *pdev)
+static bool sriovh_vfio_release(struct pci_dev *pdev, char *busy, size_t len)
 {
 	struct pci_dev *vf;
 	bool on_vfio;
 
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
-		if (!device_trylock(&vf->dev))
-			continue;
+		if (!sriovh_vf_trylock(vf, busy, len)) {
+			pci_dev_put(vf);
+			return false;
+		}
 		on_vfio = sriovh_dev_on_vfio(&vf->dev);
 		device_unlock(&vf->dev);
 		if (on_vfio)
 			device_release_driver(&vf->dev);
 	}
+	return true;
 }
 
 enum sriovh_step {
@@ -429,7 +449,8 @@ static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
 	case SRIOVH_ACT_DISABLE:
 		/* VFs cannot be resized: the spec's NumVFs changes at 0 only. */
 		plan->reset = true;
-		sriovh_vfio_release(pdev);
+		if (!sriovh_vfio_release(pdev, busy, blen))
+			return SRIOVH_STEP_BUSY;
 		return SRIOVH_STEP_WRITE;
 	case SRIOVH_ACT_ENABLE:
 		break;
@@ -557,8 +578,14 @@ static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
 		mutex_unlock(&sriovh_lock);
 		return false;
 	}
-	fits = pdev->dev.driver && !sriovh_pf_leaving(pdev) &&
-	       sriovh_count_fit(pf, pdev, ask, &plan);
+	if (!pdev->dev.driver || sriovh_pf_leaving(pdev)) {
+		device_unlock(&pdev->dev);
+		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "%s",
+			      pdev->dev.driver ? "device not present" :
+			      "no driver bound");
+		return false;
+	}
+	fits = sriovh_count_fit(pf, pdev, ask, &plan);
 	device_unlock(&pdev->dev);
 	if (!fits)
 		return false;

@@ -14,8 +14,9 @@
  *      state=STATE enabled=N|- err=ERRNO fit=N|-
  *      cause=none|bus_range|mmio|layout|- irq=spread|off|-
  *      irq_cpus=CPULIST|- netdev=NAME|- reason=TEXT
- *   vf ADDR pf=ADDR index=N id=VVVV:DDDD driver=NAME|- netdev=NAME|-
- *      irqs=IRQ:CPUS[;IRQ:CPUS...]|- iommu_group=N|- group_alone=yes|no|-
+ *   vf ADDR pf=ADDR index=N id=VVVV:DDDD driver=NAME|-|? netdev=NAME|-|?
+ *      irqs=IRQ:CPUS[;IRQ:CPUS...]|-|? iommu_group=N|-|?
+ *      group_alone=yes|no|-|?
  *      vf_driver=auto|none|NAME|- in_use=yes|no|?
  *      settings=unset|pending|applied|waiting|failed|-
  *
@@ -34,8 +35,8 @@
  * user holds it (inuse.c), settings the state of its per-VF settings.
  * A VF whose device_lock is held by someone else (a probe, an unbind, or
  * a removal waiting for the VM that holds the VF) shows driver=?
- * netdev=? irqs=? in_use=?: those are read under its lock, which is
- * tried, not waited for. Values hold no kernel pointers.
+ * netdev=? irqs=? iommu_group=? group_alone=? in_use=?: those are read
+ * under its lock, which is tried, not waited for. Values hold no kernel pointers.
  *
  * v2 added iommu=, irq=, irq_cpus= on pf lines and irqs=, iommu_group=,
  * group_alone= on vf lines; v3 netdev= on pf lines and vf_driver=,
@@ -48,15 +49,14 @@
  * rules say. The device locks keep each driver (and its name) in place
  * while it is printed. No VF's lock is waited for, and none with the
  * PF's held: a VF's unbind from vfio waits for the VM with it held
- * (apply.c). A PF's config space is read with the PF resumed from
- * runtime suspend (as in diagnose.c).
+ * (apply.c). A PF's config space is read as sysfs reads it: not in
+ * D3cold, and without waking an idle PF.
  */
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/iommu.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
-#include <linux/pm_runtime.h>
 #include <linux/seq_file.h>
 
 #include "sriov_helper.h"
@@ -94,22 +94,41 @@ static const char *sriovh_iov_bar_state(struct pci_dev *pdev)
 	return any ? "assigned" : "unassigned";
 }
 
-static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
-			   struct cpumask *cpus, const char *netdev)
+/* What the PF's config space says, read with its lock held. */
+struct sriovh_pf_cfg {
+	u16 offset;
+	u16 stride;
+};
+
+/*
+ * VF Offset and Stride, the way the PCI core reads config space from
+ * sysfs (pci_config_pm_runtime_get(), drivers/pci/pci-sysfs.c): a PF in
+ * D0 to D3hot answers as it is, so an idle PF is not woken; one in D3cold
+ * does not answer at all, and waking it (up to a link's training time)
+ * is no reader's business: 0 then, as for a PF without the capability.
+ * Called with device_lock(PF) held, never with sriovh_lock (which the
+ * bus notifier takes for every bind on the host).
+ */
+static void sriovh_read_pf_cfg(struct pci_dev *pdev, struct sriovh_pf_cfg *c)
 {
 	int pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_SRIOV);
+
+	memset(c, 0, sizeof(*c));
+	if (!pos || READ_ONCE(pdev->current_state) == PCI_D3cold)
+		return;
+	pci_read_config_word(pdev, pos + PCI_SRIOV_VF_OFFSET, &c->offset);
+	pci_read_config_word(pdev, pos + PCI_SRIOV_VF_STRIDE, &c->stride);
+}
+
+static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
+			   const struct sriovh_pf_cfg *c, struct cpumask *cpus,
+			   const char *netdev)
+{
 	const struct sriovh_rule *rule;
 	const struct sriovh_pf *pf;
 	struct sriovh_target addr;
-	u16 offset = 0, stride = 0;
+	u16 offset = c->offset, stride = c->stride;
 	bool fallback;
-
-	/* A suspended PF's config space may read as all ones (D3cold). */
-	if (pos && pm_runtime_resume_and_get(&pdev->dev) >= 0) {
-		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_OFFSET, &offset);
-		pci_read_config_word(pdev, pos + PCI_SRIOV_VF_STRIDE, &stride);
-		pm_runtime_put(&pdev->dev);
-	}
 
 	seq_printf(m, "pf %s id=%04x:%04x driver=%s numa=%d totalvfs=%d numvfs=%d offset=%#x stride=%u ari=%s bus_window=%02llx-%02llx iov_bars=%s iommu=%s",
 		   pci_name(pdev), pdev->vendor, pdev->device,
@@ -228,12 +247,18 @@ static void sriovh_show_vf(struct seq_file *m, struct pci_dev *pf,
 		seq_printf(m, " driver=%s netdev=%s",
 			   sriovh_driver_of(vf) ?: "-", nd.name);
 		sriovh_show_vf_irqs(m, vf);
+		/*
+		 * Under the VF's lock: iommu_group_get() reads dev->iommu_group
+		 * unlocked, and the VF's removal drops the group's last
+		 * reference (__iommu_group_remove_device(),
+		 * drivers/iommu/iommu.c) once the VF has left its driver.
+		 */
+		sriovh_show_iommu_group(m, vf);
 		in_use = sriovh_vf_in_use(vf, why, sizeof(why)) ? "yes" : "no";
 		device_unlock(&vf->dev);
 	} else {
-		seq_puts(m, " driver=? netdev=? irqs=?");
+		seq_puts(m, " driver=? netdev=? irqs=? iommu_group=? group_alone=?");
 	}
-	sriovh_show_iommu_group(m, vf);
 	sriovh_show_vf_rules(m, pf, vf, in_use);
 }
 
@@ -254,6 +279,7 @@ static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 static int sriovh_inventory_show(struct seq_file *m, void *v)
 {
 	struct pci_dev *pdev = NULL;
+	struct sriovh_pf_cfg cfg;
 	char netdev[IFNAMSIZ];
 	cpumask_var_t cpus;
 	/* Without memory for the mask, irq_cpus alone is left out. */
@@ -270,8 +296,9 @@ static int sriovh_inventory_show(struct seq_file *m, void *v)
 			break;
 		}
 		sriovh_pf_netdev_name(pdev, netdev, sizeof(netdev));
+		sriovh_read_pf_cfg(pdev, &cfg);
 		mutex_lock(&sriovh_lock);
-		sriovh_show_pf(m, pdev, have_cpus ? cpus : NULL, netdev);
+		sriovh_show_pf(m, pdev, &cfg, have_cpus ? cpus : NULL, netdev);
 		mutex_unlock(&sriovh_lock);
 		device_unlock(&pdev->dev);
 		sriovh_show_vfs(m, pdev);

@@ -61,7 +61,7 @@ static bool sriovh_irq_stopped;
  */
 #define SRIOVH_IRQ_BUSY_LOG_MS	10000
 
-/* Only the work (never two at once) reads and writes these. */
+/* Only the work (never two at once) writes these; kicks read busy_ms. */
 static unsigned int sriovh_irq_busy_ms;
 static unsigned long sriovh_irq_busy_since;	/* jiffies */
 static bool sriovh_irq_busy_logged;
@@ -96,15 +96,22 @@ struct sriovh_irq_pass {
 };
 
 /*
- * News: a pass in 100 ms, also when a backoff for a busy VF has one
- * queued later (mod_delayed_work() moves it; a burst of kicks keeps
- * moving it, and becomes one pass when it ends).
+ * News: a pass in 100 ms. A burst of kicks is one pass (a pending one is
+ * left as it is: kicks that keep coming, a flapping carrier's, never
+ * postpone it); only while a backoff for a busy VF has one queued later
+ * does a kick bring it forward. sriovh_irq_busy_ms is the work's, read
+ * here as a hint.
  */
 void sriovh_irq_kick(void)
 {
-	if (!READ_ONCE(sriovh_irq_stopped))
-		mod_delayed_work(sriovh_wq, &sriovh_irq_dwork,
-				 msecs_to_jiffies(SRIOVH_IRQ_DELAY_MS));
+	unsigned long delay = msecs_to_jiffies(SRIOVH_IRQ_DELAY_MS);
+
+	if (READ_ONCE(sriovh_irq_stopped))
+		return;
+	if (READ_ONCE(sriovh_irq_busy_ms))
+		mod_delayed_work(sriovh_wq, &sriovh_irq_dwork, delay);
+	else
+		queue_delayed_work(sriovh_wq, &sriovh_irq_dwork, delay);
 }
 
 /* The first CPU of @l that this machine cannot have, or -1. */
@@ -562,9 +569,9 @@ static int sriovh_irq_pass(char *busy_vf, size_t len)
  */
 static unsigned int sriovh_irq_busy_again(const char *vf)
 {
-	sriovh_irq_busy_ms = sriovh_irq_busy_ms ?
-			     min(2 * sriovh_irq_busy_ms, SRIOVH_IRQ_BUSY_MAX_MS) :
-			     SRIOVH_NOMEM_RETRY_MS;
+	WRITE_ONCE(sriovh_irq_busy_ms, sriovh_irq_busy_ms ?
+		   min(2 * sriovh_irq_busy_ms, SRIOVH_IRQ_BUSY_MAX_MS) :
+		   SRIOVH_NOMEM_RETRY_MS);
 	if (strcmp(sriovh_irq_busy_vf, vf)) {
 		strscpy(sriovh_irq_busy_vf, vf, sizeof(sriovh_irq_busy_vf));
 		sriovh_irq_busy_since = jiffies;
@@ -587,7 +594,7 @@ static void sriovh_irq_work(struct work_struct *work)
 	unsigned int ms = SRIOVH_NOMEM_RETRY_MS;
 
 	if (ret != -EAGAIN) {
-		sriovh_irq_busy_ms = 0;
+		WRITE_ONCE(sriovh_irq_busy_ms, 0);
 		sriovh_irq_busy_vf[0] = '\0';
 	}
 	if (ret == -ENOMEM || ret == -EAGAIN) {

@@ -408,6 +408,9 @@ void sriovh_pf_gone_locked(struct pci_dev *pdev, const char *why)
 		return;
 	pf->state = SRIOVH_PF_PENDING;
 	strscpy(pf->reason, why, sizeof(pf->reason));
+	/* Nothing is waited for on a PF that is gone. */
+	pf->waiting[0] = '\0';
+	pf->wait_ms = 0;
 }
 
 /* Module exit: no new work from here on, and none left running. */
@@ -416,7 +419,8 @@ void sriovh_pfs_stop(void)
 	struct sriovh_pf *pf;
 
 	mutex_lock(&sriovh_lock);
-	sriovh_stopping = true;
+	/* Read unlocked by the apply work's lock poll (apply.c). */
+	WRITE_ONCE(sriovh_stopping, true);
 	mutex_unlock(&sriovh_lock);
 	/* It queues nothing once stopping is set. */
 	cancel_delayed_work_sync(&sriovh_catchup);

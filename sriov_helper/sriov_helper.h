@@ -263,21 +263,28 @@ void sriovh_configfs_exit(void);
  * for (vf = NULL; (vf = sriovh_next_vf(pf, vf)); ), and leave it early
  * with pci_dev_put(vf).
  *
- * Each VF index once, in increasing order: pci_get_device() walks the
- * bus's klist (bus_find_device(), drivers/base/bus.c), and when the
- * device it stands on was removed meanwhile, klist_next() starts again
- * from the head, so a walk would meet the VFs before it twice. VFs are
- * added in index order (sriov_add_vfs(), drivers/pci/iov.c) at the tail,
- * so an index not above the last one returned was seen already.
+ * Each VF once, in routing-ID order: pci_get_device() walks the bus's
+ * klist (bus_find_device(), drivers/base/bus.c), and when the device it
+ * stands on was removed meanwhile, klist_next() starts again from the
+ * head, so a walk would meet the VFs before it twice. VFs are added in
+ * index order (sriov_add_vfs(), drivers/pci/iov.c) at the tail, and a
+ * VF's routing ID is the PF's plus First VF Offset plus VF Stride times
+ * its index (pci_iov_virtfn_bus()/_devfn()): an ID not above the last one
+ * returned was seen already. The ID, unlike pci_iov_vf_id(), is the VF's
+ * own and needs no division by a stride that the PF's next NumVFs may
+ * have changed (to 0, even, at NumVFs 0 or 1: sriov_disable() rereads
+ * it). What this does not give: VFs re-created under a walk that holds
+ * no PF lock may be skipped (their IDs start low again); walks that must
+ * see every VF hold the PF's lock, which the count's writer holds too.
  */
 static inline struct pci_dev *sriovh_next_vf(struct pci_dev *pf,
 					     struct pci_dev *vf)
 {
-	int last = vf ? pci_iov_vf_id(vf) : -1;
+	int last = vf ? pci_dev_id(vf) : -1;
 
 	while ((vf = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, vf)))
 		if (vf->is_virtfn && pci_physfn(vf) == pf &&
-		    pci_iov_vf_id(vf) > last)
+		    (int)pci_dev_id(vf) > last)
 			return vf;
 	return NULL;
 }

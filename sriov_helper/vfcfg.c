@@ -692,7 +692,8 @@ bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
 	/* With a VF still to be judged, its sets stay pending. */
 	for (s = NULL; all && (s = sriovh_vfset_next_locked(pdev, s)); )
 		failed += sriovh_vfset_end(s);
-	pf->vfcfg_failed = (u16)min_t(unsigned int, failed, U16_MAX);
+	if (all)
+		pf->vfcfg_failed = (u16)min_t(unsigned int, failed, U16_MAX);
 	mutex_unlock(&sriovh_lock);
 	rtnl_unlock();
 	if (no_netdev)
