@@ -78,17 +78,21 @@ if [ "${SRIOVH_TOPO:-}" = irq ]; then
 	       -device igb,netdev=n1,bus=rp3,mac=52:54:00:12:34:99)
 fi
 
-# The host side of hot-plug scenarios: QMP commands the guest asks for on
-# its results port (hostcmd.py; the igb PF is "pf0" on root port rp1).
-qmp=$outdir/$name.qmp
-rm -f "$qmp" "$outdir/$name.host.log"
-python3 "$here/hostcmd.py" "$qmp" "$tap" "$outdir/$name.host.log" &
-hostcmd=$!
-
 # One VM at a time on this machine, whoever starts it: a TCG guest starved
 # of its core by another one trips RCU stall and hung-task detectors.
 exec 8>"${SRIOVH_VM_LOCK:-/tmp/sriovh-vm.lock}"
 flock 8
+
+# The host side of hot-plug scenarios: QMP commands the guest asks for on
+# its results port (hostcmd.py; the igb PF is "pf0" on root port rp1).
+# Started once this VM holds the lock: hostcmd.py waits 60 s for QEMU's
+# socket, and another run's VMs may hold the lock far longer (its
+# device_del was then never sent: "PF still present 90 s after
+# device_del").
+qmp=$outdir/$name.qmp
+rm -f "$qmp" "$outdir/$name.host.log"
+python3 "$here/hostcmd.py" "$qmp" "$tap" "$outdir/$name.host.log" &
+hostcmd=$!
 
 # No 5-level paging (la57=off), as on most hosts: with it, 6.12's
 # identify_cpu() clears boot_cpu_data's capabilities, LA57 included, for
