@@ -217,6 +217,7 @@ int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
 
 /* vfdrv.c */
 void sriovh_vfdrv_add(struct pci_dev *vf);
+bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d);
 void sriovh_vfdrv_prepare(struct pci_dev *pdev);
 void sriovh_vfdrv_precheck(struct pci_dev *pdev);
 int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,

@@ -523,18 +523,8 @@ static void sriovh_vf_check_driver(struct pci_dev *vf,
 				   const struct sriovh_vfdrv *d,
 				   struct sriovh_vf_outcome *o)
 {
-	const char *cur = sriovh_driver_of(vf);
-	bool there;
-
-	if (d->mode == SRIOVH_VFDRV_NONE)
-		there = !cur;
-	else if (d->mode == SRIOVH_VFDRV_NAMED)
-		there = cur && !strcmp(cur, d->name);
-	else
-		there = true;
-	if (there)
-		return;
-	o->err[SRIOVH_VK_VF_DRIVER] = -EBUSY;
+	if (!sriovh_vf_there(sriovh_driver_of(vf), d))
+		o->err[SRIOVH_VK_VF_DRIVER] = -EBUSY;
 }
 
 /* A pass begins: forget the last results of a set of the PF. */

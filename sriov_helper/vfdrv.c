@@ -270,7 +270,14 @@ struct sriovh_settle {
 	char held_by[32];
 };
 
-static bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d)
+/**
+ * sriovh_vf_there() - is a VF bound as its vf_driver choice asks?
+ * @cur: its driver's name, NULL when unbound (read under its device_lock)
+ * @d: the choice
+ *
+ * Return: true when it is (for auto, whatever the kernel chose, or none).
+ */
+bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d)
 {
 	if (d->mode == SRIOVH_VFDRV_NONE)
 		return !cur;
