@@ -632,38 +632,51 @@ static bool sriovh_ask_take(struct sriovh_pf *pf, struct pci_dev *pdev,
 	return rule && ask->todo;
 }
 
+/* A pass could not list every VF it moved or let go: come back. */
+static void sriovh_vfs_nomem(struct sriovh_pf *pf, unsigned int todo)
+{
+	mutex_lock(&sriovh_lock);
+	pf->todo |= todo;
+	sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
+	mutex_unlock(&sriovh_lock);
+}
+
 /*
- * The VFs exist (or did already): their driver, then their settings. A
- * move sets the VFs' overrides with the PF's lock held and reprobes them
- * after it is let go (vfdrv.c); the check of where they went, and the
- * settings, come after that. Return: false when a device lock was busy
- * (@busy names it).
+ * The VFs exist (or did already), in this order:
+ * 1. with the PF's lock held: a vf_driver change sets the VFs' overrides
+ *    (vfdrv.c), the per-VF settings go into the PF's table while new VFs
+ *    are still held, unbound (vfcfg.c), and the held VFs get their
+ *    driver's override (sriovh_vfdrv_release());
+ * 2. with no lock held: the VFs moved or let go are probed, in VF index
+ *    order (device_reprobe() takes each VF's lock);
+ * 3. with the PF's lock held again: where each VF went (settle), and the
+ *    settings checked against what each VF sees, now that it is bound.
+ * Return: false when a device lock was busy (@busy names it).
  */
 static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 			     unsigned int todo, char *busy, size_t blen)
 {
-	LIST_HEAD(reprobe);
+	LIST_HEAD(bind);
 	bool all = true;
 	u32 gen;
-	int ret;
+	int ret = 0, err;
 
-	if (todo & SRIOVH_TODO_MOVE) {
-		if (!sriovh_pf_lock(pdev))
-			goto pf_busy;
-		ret = 0;
-		if (pdev->dev.driver && pdev->is_physfn)
-			ret = sriovh_vfdrv_move_all(pdev, &reprobe, busy, blen);
-		device_unlock(&pdev->dev);
-		sriovh_vfdrv_reprobe(&reprobe);
-		if (ret == -EAGAIN)
+	if (!sriovh_pf_lock(pdev))
+		goto pf_busy;
+	if (pdev->dev.driver && pdev->is_physfn) {
+		if (todo & SRIOVH_TODO_MOVE)
+			ret = sriovh_vfdrv_move_all(pdev, &bind, busy, blen);
+		if (!sriovh_vfcfg_apply(pf, pdev, busy, blen))
 			all = false;
-		if (ret == -ENOMEM) {
-			mutex_lock(&sriovh_lock);
-			pf->todo |= SRIOVH_TODO_MOVE;
-			sriovh_pf_queue_locked(pf, msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
-			mutex_unlock(&sriovh_lock);
-		}
 	}
+	err = sriovh_vfdrv_release(pdev, &bind, busy, blen);
+	device_unlock(&pdev->dev);
+	sriovh_vfdrv_reprobe(&bind);
+	if (ret == -EAGAIN || err == -EAGAIN)
+		all = false;
+	if (ret == -ENOMEM || err == -ENOMEM)
+		sriovh_vfs_nomem(pf, ret == -ENOMEM ? SRIOVH_TODO_MOVE :
+				 SRIOVH_TODO_VFS);
 
 	if (!sriovh_pf_lock(pdev))
 		goto pf_busy;
@@ -681,7 +694,7 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	 * VFs added before we read the generation, ours or anyone's, were
 	 * covered by the pass just done: the pass their adds queued is not
 	 * needed. One added since (the kernel does not promise that none is
-	 * added while we hold the PF's lock) keeps it.
+	 * added while we hold the PF's lock) keeps it, and its hold.
 	 */
 	mutex_lock(&sriovh_lock);
 	if (pf->added_gen == gen)
@@ -693,6 +706,30 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 pf_busy:
 	strscpy(busy, "the PF", blen);
 	return false;
+}
+
+/*
+ * A pass that stops before the VFs' stage (the PF lost its driver, the
+ * rule was removed, the count failed part way) still lets held VFs go:
+ * a hold never outlives the pass that was queued for it. Return: false
+ * when a device lock was busy (@busy names it).
+ */
+static bool sriovh_release_held(struct sriovh_pf *pf, struct pci_dev *pdev,
+				char *busy, size_t blen)
+{
+	LIST_HEAD(bind);
+	int ret;
+
+	if (!sriovh_pf_lock(pdev)) {
+		strscpy(busy, "the PF", blen);
+		return false;
+	}
+	ret = sriovh_vfdrv_release(pdev, &bind, busy, blen);
+	device_unlock(&pdev->dev);
+	sriovh_vfdrv_reprobe(&bind);
+	if (ret == -ENOMEM)
+		sriovh_vfs_nomem(pf, SRIOVH_TODO_ADDED);
+	return ret != -EAGAIN;
 }
 
 void sriovh_apply_work(struct work_struct *work)
@@ -709,19 +746,29 @@ void sriovh_apply_work(struct work_struct *work)
 		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "device not present");
 		return;
 	}
-	if (!sriovh_ask_take(pf, pdev, &ask))
+	if (!sriovh_ask_take(pf, pdev, &ask)) {
+		/* The rule was removed: VFs it held go to the kernel's choice. */
+		if (pdev->is_physfn &&
+		    !sriovh_release_held(pf, pdev, busy, sizeof(busy)))
+			sriovh_pass_wait(pf, pdev, SRIOVH_TODO_ADDED, busy);
 		goto out;
+	}
 
 	/* Load the VFs' drivers first, with no lock held (vfdrv.c). */
-	if (ask.todo & (SRIOVH_TODO_COUNT | SRIOVH_TODO_MOVE))
+	if (ask.todo & (SRIOVH_TODO_COUNT | SRIOVH_TODO_MOVE | SRIOVH_TODO_ADDED))
 		sriovh_vfdrv_prepare(pdev);
 
 	if ((ask.todo & SRIOVH_TODO_COUNT) &&
 	    !sriovh_apply_count(pf, pdev, &ask, busy, sizeof(busy))) {
-		if (busy[0])
+		if (busy[0]) {
 			sriovh_pass_wait(pf, pdev, ask.todo, busy);
-		else
-			sriovh_pass_unwait(pf);
+			goto out;
+		}
+		if (!sriovh_release_held(pf, pdev, busy, sizeof(busy))) {
+			sriovh_pass_wait(pf, pdev, SRIOVH_TODO_ADDED, busy);
+			goto out;
+		}
+		sriovh_pass_unwait(pf);
 		goto out;
 	}
 	if (!sriovh_apply_vfs(pf, pdev, ask.todo, busy, sizeof(busy))) {

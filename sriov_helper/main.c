@@ -58,7 +58,8 @@ err_params:
  * workqueue: no callback can queue once the notifiers are gone, the apply
  * work (which may kick the IRQ work) is cancelled before the IRQ work,
  * and no work is left to run after that. VFs and their IRQs stay as they
- * are.
+ * are, except VFs still held for a pass that will not run: they go to
+ * their driver.
  */
 static void __exit sriovh_exit(void)
 {
@@ -66,6 +67,8 @@ static void __exit sriovh_exit(void)
 	sriovh_irq_sources_exit();
 	sriovh_pfs_stop();
 	sriovh_irq_stop();
+	/* No pass runs now; the rules, which name the VFs' drivers, remain. */
+	sriovh_vfdrv_release_all();
 	sriovh_wq_exit();
 	sriovh_inventory_exit();
 	sriovh_configfs_exit();

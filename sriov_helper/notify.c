@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The PCI bus notifier: on every driver bind of an SR-IOV PF, queue an
- * apply; on every VF added, choose its driver and queue a pass over the
- * PF's per-VF settings. The callback only filters and queues (see
+ * apply; on every VF added, hold it from its first probe and queue the
+ * pass that sets it up and lets it go to its driver. The callback only filters and queues (see
  * apply.c for why).
  */
 #include <linux/device.h>
@@ -14,6 +14,7 @@ static int sriovh_bus_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
 	struct pci_dev *pdev = to_pci_dev(data);
+	bool held, queued;
 
 	/*
 	 * VFs bind inside sriov_configure(), in our worker, with
@@ -23,17 +24,22 @@ static int sriovh_bus_notify(struct notifier_block *nb, unsigned long action,
 	if (pdev->is_virtfn) {
 		switch (action) {
 		case BUS_NOTIFY_ADD_DEVICE:
-			/* Before its first probe: choose its driver. */
-			sriovh_vfdrv_add(pdev);
+			/* Before its first probe: hold it (vfdrv.c). */
+			held = sriovh_vfdrv_add(pdev);
 			/*
 			 * VFs were (re)created, by us or by a sriov_numvfs
 			 * write: their settings are to be (re)applied once
-			 * the PF's lock is free again.
+			 * the PF's lock is free again, and then they go to
+			 * their driver. The hold comes first, so that the
+			 * pass cannot miss it; a rule removed in between
+			 * queues no pass, and the VF goes at once.
 			 */
 			mutex_lock(&sriovh_lock);
-			sriovh_queue_pdev_locked(pci_physfn(pdev),
-						 SRIOVH_TODO_ADDED);
+			queued = sriovh_queue_pdev_locked(pci_physfn(pdev),
+							  SRIOVH_TODO_ADDED);
 			mutex_unlock(&sriovh_lock);
+			if (held && !queued)
+				sriovh_vfdrv_unhold(pdev);
 			break;
 		case BUS_NOTIFY_BOUND_DRIVER:
 		case BUS_NOTIFY_UNBOUND_DRIVER:

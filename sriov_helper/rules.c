@@ -287,32 +287,31 @@ static DECLARE_DELAYED_WORK(sriovh_catchup, sriovh_catchup_work);
  * @todo: SRIOVH_TODO_* bits, added to what is already queued
  *
  * Callable from the bus notifier: it only allocates a record and queues.
+ *
+ * Return: true when a pass is queued for @pdev (or will be, after an
+ * allocation failure); false when no rule names it or we are stopping.
  */
-void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
+bool sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 {
 	const struct sriovh_rule *rule;
 	struct sriovh_pf *pf;
 
 	lockdep_assert_held(&sriovh_lock);
 	if (sriovh_stopping || !pdev->is_physfn)
-		return;
+		return false;
 	rule = sriovh_rule_lookup_locked(pdev);
 	if (!rule)
-		return;
+		return false;
+	/* New VFs are held (vfdrv.c): their pass lets them go. */
 	if (todo & SRIOVH_TODO_ADDED)
 		sriovh_vfcfg_pending_locked(pdev);
-	/* New VFs need a pass only when something is set for them. */
-	if (todo == SRIOVH_TODO_ADDED &&
-	    rule->vf_driver.mode == SRIOVH_VFDRV_AUTO &&
-	    !sriovh_vfsets_any_locked(pdev))
-		return;
 	pf = sriovh_pf_get_locked(pdev);
 	if (!pf) {
 		pci_err(pdev, "sriov_helper: out of memory; not applied yet, trying again in 1 s\n");
 		sriovh_catchup_todo |= todo;
 		queue_delayed_work(sriovh_wq, &sriovh_catchup,
 				   msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
-		return;
+		return true;
 	}
 	if (todo & SRIOVH_TODO_COUNT)
 		pf->busy_retries = 0;
@@ -320,6 +319,7 @@ void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 		pf->added_gen++;
 	pf->todo |= todo;
 	sriovh_pf_queue_locked(pf, 0);
+	return true;
 }
 
 /* Every bound PF that a rule names: the scan at load, the catch-up pass. */

@@ -156,7 +156,7 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 
 /* rules.c */
 const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev);
-void sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo);
+bool sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo);
 void sriovh_queue_bound_pfs_locked(unsigned int todo);
 void sriovh_queue_rule_locked(const struct sriovh_rule *rule,
 			      unsigned int todo);
@@ -216,7 +216,16 @@ bool sriovh_vf_in_use(struct pci_dev *vf, char *why, size_t len);
 int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
 
 /* vfdrv.c */
-void sriovh_vfdrv_add(struct pci_dev *vf);
+/*
+ * The driver_override of a VF held from its first probe until its
+ * settings are set: no driver has this name, so none matches it.
+ */
+#define SRIOVH_HOLD	"sriov_helper"
+bool sriovh_vfdrv_add(struct pci_dev *vf);
+void sriovh_vfdrv_unhold(struct pci_dev *vf);
+int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
+			 char *busy, size_t len);
+void sriovh_vfdrv_release_all(void);
 bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d);
 void sriovh_vfdrv_prepare(struct pci_dev *pdev);
 void sriovh_vfdrv_precheck(struct pci_dev *pdev);

@@ -13,6 +13,7 @@
  * override that no driver has, so the VF stays unbound until an admin
  * writes its driver_override.
  */
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/kmod.h>
@@ -87,9 +88,13 @@ static const char *sriovh_vfdrv_held(struct pci_dev *pf,
 	return drv->name;
 }
 
-/* The choice in force for @vf (rule and sets), under sriovh_lock. */
-static bool sriovh_vfdrv_choice(struct pci_dev *pf, struct pci_dev *vf,
-				struct sriovh_vfdrv *d)
+/*
+ * The choice in force for @vf (rule and sets), under sriovh_lock; while
+ * the module is stopping, none, unless @stopping (the release at exit,
+ * before the rules are freed).
+ */
+static bool sriovh_vfdrv_choice_of(struct pci_dev *pf, struct pci_dev *vf,
+				   struct sriovh_vfdrv *d, bool stopping)
 {
 	const struct sriovh_rule *rule;
 	int index = pci_iov_vf_id(vf);
@@ -98,44 +103,73 @@ static bool sriovh_vfdrv_choice(struct pci_dev *pf, struct pci_dev *vf,
 	if (index < 0)
 		return false;
 	mutex_lock(&sriovh_lock);
-	rule = sriovh_stopping ? NULL : sriovh_rule_lookup_locked(pf);
+	rule = sriovh_stopping && !stopping ? NULL :
+	       sriovh_rule_lookup_locked(pf);
 	if (rule)
 		sriovh_vfdrv_for_locked(pf, rule, (u16)index, d);
 	mutex_unlock(&sriovh_lock);
 	return rule;
 }
 
+static bool sriovh_vfdrv_choice(struct pci_dev *pf, struct pci_dev *vf,
+				struct sriovh_vfdrv *d)
+{
+	return sriovh_vfdrv_choice_of(pf, vf, d, false);
+}
+
 /**
- * sriovh_vfdrv_add() - a VF is being added: choose its driver
+ * sriovh_vfdrv_add() - a VF is being added: hold it from its first probe
  * @vf: the new VF, not yet probed
  *
  * From the bus notifier (BUS_NOTIFY_ADD_DEVICE), inside
- * pci_iov_add_virtfn(): the PF's driver is the one adding VFs, so it is
- * bound and in memory. On 6.1 setting the override takes device_lock(VF),
- * which nobody holds yet.
+ * pci_iov_add_virtfn(): pci_bus_add_device() probes the VF right after
+ * (drivers/pci/bus.c), inside the PF driver's sriov_configure(). A VF of
+ * a PF that a rule names is held: its driver_override is set to
+ * SRIOVH_HOLD, which no driver has, so that no driver probes it before
+ * its per-VF settings are in the PF's table (igbvf, mlx5 and others read
+ * their MAC at probe, and i40e and ice reset a bound VF on every MAC
+ * write). The PF's pass gives each held VF its settings, then its driver
+ * (sriovh_vfdrv_release()). On 6.1 setting the override takes
+ * device_lock(VF), which nobody holds yet.
+ *
+ * Return: true when the VF is held; the caller must then queue the PF's
+ * pass, or let the VF go (sriovh_vfdrv_unhold()) if it cannot.
  */
-void sriovh_vfdrv_add(struct pci_dev *vf)
+bool sriovh_vfdrv_add(struct pci_dev *vf)
 {
 	struct pci_dev *pf = pci_physfn(vf);
 	struct sriovh_vfdrv d;
-	const char *name;
 	int ret;
 
 	if (!sriovh_vfdrv_choice(pf, vf, &d))
-		return;
-	name = sriovh_vfdrv_override(&d);
+		return false;
 	/*
 	 * A PF on a vfio driver captures its VFs itself, whatever @d says
 	 * (sriovh_vfdrv_held()), even when @d names that same driver: 6.1's
 	 * capture (vfio_pci_bus_notifier()) overwrites pdev->driver_override
 	 * without freeing it, so an override of ours would leak there.
 	 */
-	if (!name || sriovh_dev_on_vfio(&pf->dev))
-		return;
-	ret = sriovh_set_driver_override(vf, name);
-	if (ret)
-		pci_err(vf, "sriov_helper: cannot set driver_override to %s (%d); the default driver may take this VF\n",
-			name, ret);
+	if (sriovh_dev_on_vfio(&pf->dev))
+		return false;
+	ret = sriovh_set_driver_override(vf, SRIOVH_HOLD);
+	if (ret) {
+		pci_err(vf, "sriov_helper: cannot hold this VF for its settings (%d); its driver may probe it first\n",
+			ret);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * sriovh_vfdrv_unhold() - let a held VF go at once, to its default driver
+ * @vf: the VF, from the notifier that held it (before its first probe)
+ *
+ * For a VF whose PF no rule names any more by the time its pass was to be
+ * queued (configfs rmdir in between), or when the module is stopping.
+ */
+void sriovh_vfdrv_unhold(struct pci_dev *vf)
+{
+	sriovh_set_driver_override(vf, "");
 }
 
 struct sriovh_names {
@@ -399,6 +433,113 @@ int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,
 			ret = err;
 	}
 	return ret;
+}
+
+/*
+ * Let one held VF go: its override becomes its choice (none of it for
+ * auto, or when no rule names its PF any more), and it is listed for a
+ * probe once the PF's lock is let go. Called with device_lock(VF) held,
+ * under which 6.1's override is read and nothing probes the VF.
+ */
+static int sriovh_vfdrv_release_one(struct pci_dev *pf, struct pci_dev *vf,
+				    struct list_head *bind, bool stopping)
+{
+	const char *want = NULL;
+	struct sriovh_reprobe *r;
+	struct sriovh_vfdrv d;
+
+	if (vf->dev.driver || !sriovh_driver_override_is(vf, SRIOVH_HOLD))
+		return 0;
+	if (sriovh_vfdrv_choice_of(pf, vf, &d, stopping))
+		want = sriovh_vfdrv_override(&d);
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	/*
+	 * Without a record the VF is still let go, for its driver's next
+	 * match (a driver loaded later, an admin's drivers_probe): a hold
+	 * must never outlive its pass.
+	 */
+	sriovh_set_driver_override(vf, want ? want : "");
+	if (!r)
+		return -ENOMEM;
+	r->vf = pci_dev_get(vf);
+	strscpy(r->want, want ? want : "", sizeof(r->want));
+	list_add_tail(&r->node, bind);
+	return 0;
+}
+
+/**
+ * sriovh_vfdrv_release() - give the PF's held VFs their driver
+ * @pdev: the PF, device_lock held (so its VFs stay)
+ * @bind: where the VFs to probe are listed, in VF index order, for
+ *	sriovh_vfdrv_reprobe() once the PF's lock is let go
+ * @busy: where to name the first VF whose lock was busy
+ * @len: its size
+ *
+ * Called once the VFs' settings are in the PF's table, on every path of
+ * a pass that is not coming back (the PF lost its driver, the rule was
+ * removed, the count failed part way): the hold never outlives the pass.
+ *
+ * Return: 0; -EAGAIN when a VF's lock was busy (the caller comes back
+ * for it), -ENOMEM when a VF was let go but not listed.
+ */
+int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
+			 char *busy, size_t len)
+{
+	struct pci_dev *vf;
+	int ret = 0, err;
+
+	device_lock_assert(&pdev->dev);
+	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
+		if (!sriovh_vf_trylock(vf, busy, len)) {
+			ret = ret ?: -EAGAIN;
+			continue;
+		}
+		err = sriovh_vfdrv_release_one(pdev, vf, bind, false);
+		device_unlock(&vf->dev);
+		ret = ret ?: err;
+	}
+	return ret;
+}
+
+/* device_lock(VF), polled for up to a second (module exit only). */
+static bool sriovh_vf_lock_briefly(struct pci_dev *vf)
+{
+	unsigned int waited = 0;
+
+	while (!device_trylock(&vf->dev)) {
+		if (waited >= 1000) {
+			pci_warn(vf, "sriov_helper: device lock busy at unload: a hold of ours (driver_override %s) is not looked for on this VF\n",
+				SRIOVH_HOLD);
+			return false;
+		}
+		msleep(20);
+		waited += 20;
+	}
+	return true;
+}
+
+/**
+ * sriovh_vfdrv_release_all() - module exit: let every held VF go
+ *
+ * After the passes were cancelled and before the rules are freed: a VF
+ * whose pass never ran gets its choice and its probe now. Each VF's lock
+ * is polled for a moment, never waited for: a bound VF's may be held for
+ * as long as a VM holds it (an unbind waiting in vfio), and a held VF,
+ * which has no driver, is locked only by a probe that finds no match or
+ * a sysfs write.
+ */
+void sriovh_vfdrv_release_all(void)
+{
+	struct pci_dev *vf = NULL;
+	LIST_HEAD(bind);
+
+	for_each_pci_dev(vf) {
+		if (!vf->is_virtfn || !sriovh_vf_lock_briefly(vf))
+			continue;
+		sriovh_vfdrv_release_one(pci_physfn(vf), vf, &bind, true);
+		device_unlock(&vf->dev);
+	}
+	sriovh_vfdrv_reprobe(&bind);
 }
 
 /*

@@ -44,6 +44,25 @@ static inline int sriovh_set_driver_override(struct pci_dev *pdev,
 }
 
 /*
+ * Is a PCI device's driver_override @name? Newer kernels read it under
+ * its own spinlock (device_match_driver_override()); before, 6.1's
+ * driver_set_override() writes pdev->driver_override under
+ * device_lock(dev), which the caller then holds.
+ */
+static inline bool sriovh_driver_override_is(struct pci_dev *pdev,
+					     const char *name)
+{
+#ifdef SRIOVH_HAVE_DEVICE_DRIVER_OVERRIDE
+	struct device_driver drv = { .name = name };
+
+	return device_match_driver_override(&pdev->dev, &drv) == 1;
+#else
+	device_lock_assert(&pdev->dev);
+	return pdev->driver_override && !strcmp(pdev->driver_override, name);
+#endif
+}
+
+/*
  * Where an IRQ is about to go. Where interrupts cannot be moved from
  * process context (x86 MSI without interrupt remapping), irq_set_affinity()
  * only records the new mask and the move happens at the next interrupt;

@@ -113,6 +113,22 @@ static bool is_managed_pf(const struct inv_rec *r)
 	return inv_is_pf(r) && !strcmp(inv_get(r, "managed"), "yes");
 }
 
+/*
+ * Is the VF held from its first probe until its PF's pass has set it up
+ * (driver_override "sriov_helper", which no driver has; the module's
+ * SRIOVH_HOLD)? It gets its driver when that pass ends.
+ */
+static bool vf_held(const char *addr)
+{
+	char *file = rpath("/sys/bus/pci/devices/%s/driver_override", addr);
+	char *v = read_value(file);
+	bool held = v && !strcmp(v, "sriov_helper");
+
+	free(file);
+	free(v);
+	return held;
+}
+
 /* A driver that serves the VF to userspace, not to the host's network. */
 static bool userspace_driver(const char *drv)
 {
@@ -134,6 +150,9 @@ static char *vf_late(const struct inv_rec *pf, const struct inv_rec *vf,
 	*stuck = false;
 	if (!strcmp(drv, "?"))
 		return xasprintf("%s busy (its device lock is held)", vf->l.addr);
+	if (!bound && vf_held(vf->l.addr))
+		return xasprintf("%s held by sriov_helper for its settings",
+				 vf->l.addr);
 	if (!strcmp(want, "none"))
 		return bound ? xasprintf("%s on %s, not unbound (vf_driver none)",
 					 vf->l.addr, drv) : NULL;
