@@ -24,7 +24,8 @@ ip() { /bin/ip "$@"; }
 # Register a scenario: order of registration is the order of the run.
 # "scenario NAME debug-only": it tests nothing that differs between
 # kernels (the parser, messages, sriovctl, leaks under kmemleak), so
-# run.sh runs it on the debug kernel only.
+# run.sh runs it on the debug kernel only; "stock-6.12-only": on Debian's
+# 6.12 only (where a fork is cheap; see run.sh).
 scenario() {
 	ALL_TESTS="$ALL_TESTS $1"
 }
