@@ -4,6 +4,14 @@
  * our own workqueue: never from the notifier that saw the bind (creating
  * VFs re-enters the PCI notifier chain and the caller holds device_lock).
  *
+ * A PF's pass, in order: the count (sriovh_apply_count()); then, with
+ * the PF's lock, the per-VF settings into the PF's table while new VFs
+ * are still held unbound (vfdrv.c holds each from BUS_NOTIFY_ADD_DEVICE),
+ * and each held VF's override set to its vf_driver; with no lock, the
+ * VFs probed in index order; with the PF's lock again, where the VFs went
+ * and the settings checked once more. A pass that stops early lets held
+ * VFs go all the same (sriovh_release_held()).
+ *
  * Lock order (lockdep checks what it can see; device_lock is a novalidate
  * class, so the order is also kept by construction):
  *

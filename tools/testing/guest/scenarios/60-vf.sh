@@ -290,3 +290,59 @@ t_vfio_second_pf() {
 	vfs_bound "$PFDIR" 7 igbvf || { fail "the igb's VFs changed"; return; }
 	RESULT_NOTE="vfio-pci bound with $added of the igb's 7 VFs added"
 }
+
+# vf_own_mac VF: the address of the VF's own network device, as the
+# container or host service that uses the VF sees it.
+vf_own_mac() {
+	cat "$1"/net/*/address 2>/dev/null
+}
+
+vf_own_mac_is() {
+	[ "$(vf_own_mac "$1")" = "$2" ]
+}
+
+expect_vf_own_mac() {
+	wait_for 30 vf_own_mac_is "$1" "$2" ||
+		fail "$(basename "$(readlink -f "$1")")'s own netdev has '$(vf_own_mac "$1")', not '$2'"
+}
+
+# Issue 20: VFs are held from their first probe until their settings are
+# in the PF's table, so that igbvf, which takes its MAC from igb at
+# probe, comes up with the configured one. Read from the VF's own
+# netdev, with the PF's interface up (igb answers its VFs only then): at
+# creation, after a re-creation through sysfs by someone else, and never
+# with the hold left in driver_override.
+scenario vf_mac_at_probe
+t_vf_mac_at_probe() {
+	local round
+	modprobe igb && modprobe igbvf && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	ip link set dev "$(pf_netdev)" up || { fail "PF up failed"; return; }
+	mkdir "$VFE" "$VFE/vf0" "$VFE/vf1" &&
+	echo 02:00:00:00:00:40 > "$VFE/vf0/mac" &&
+	echo 02:00:00:00:00:41 > "$VFE/vf1/mac" || { fail "configfs writes failed"; return; }
+	for round in created recreated; do
+		mark "vf_mac $round"
+		case $round in
+		created) echo 2 > "$VFE/vfs" || { fail "write vfs failed"; return; } ;;
+		recreated)
+			echo 0 > "$PFDIR/sriov_numvfs" && echo 2 > "$PFDIR/sriov_numvfs" ||
+				{ fail "sriov_numvfs writes failed"; return; }
+			;;
+		esac
+		expect_vfs "$PFDIR" 2 igbvf || return
+		expect_vf_own_mac "$PFDIR/virtfn0" 02:00:00:00:00:40 || return
+		expect_vf_own_mac "$PFDIR/virtfn1" 02:00:00:00:00:41 || return
+		expect_status "$VFE/vf0" applied || return
+		overrides_are "$PFDIR" "(null)" ||
+			{ fail "driver_override after the pass ($round): $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"; return; }
+		expect_eq "$(since "vf_mac $round" | grep -cE 'igbvf .*(Assigning random MAC|MAC address not assigned)')" 0 \
+			"igbvf random-MAC lines ($round)" || return
+	done
+	# The entry removed: VFs made afterwards are nobody's to hold.
+	rmdir "$VFE/vf0" "$VFE/vf1" "$VFE" || { fail "rmdir failed"; return; }
+	echo 0 > "$PFDIR/sriov_numvfs" && echo 1 > "$PFDIR/sriov_numvfs" ||
+		{ fail "sriov_numvfs writes after rmdir failed"; return; }
+	expect_vfs "$PFDIR" 1 igbvf || return
+	overrides_are "$PFDIR" "(null)" ||
+		fail "driver_override without an entry: $(cat "$PFDIR"/virtfn*/driver_override)"
+}
