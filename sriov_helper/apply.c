@@ -16,6 +16,9 @@
  * class, so the order is also kept by construction):
  *
  *   device_lock(PF) -> device_lock(VF) (tried) -> sriovh_lock
+ *   device_lock(PF) -> device_lock(VF) (tried) -> rtnl_lock (vfcfg.c: a
+ *                      VF's own netdev; a VF driver's probe takes rtnl
+ *                      under the VF's lock, register_netdev())
  *   device_lock(PF) -> device_lock(VF) (tried) -> the IOMMU group's mutex
  *   device_lock(PF) -> pci_cfg_access_lock(PF)          (diagnose.c)
  *   device_lock(PF) -> rtnl_lock -> sriovh_lock         (vfcfg.c, inventory.c)
@@ -658,12 +661,16 @@ static void sriovh_vfs_nomem(struct sriovh_pf *pf, unsigned int todo)
  * 2. with no lock held: the VFs moved or let go are probed, in VF index
  *    order (device_reprobe() takes each VF's lock);
  * 3. with the PF's lock held again: where each VF went (settle), and the
- *    settings checked against what each VF sees, now that it is bound.
+ *    settings checked against what each VF sees, now that it is bound;
+ * 4. with no lock held: the drivers of idle VFs whose own netdev did not
+ *    take their MAC are reloaded, once per request (vfcfg.c), and a
+ *    check pass follows.
  * Return: false when a device lock was busy (@busy names it).
  */
 static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 			     unsigned int todo, char *busy, size_t blen)
 {
+	LIST_HEAD(reload);
 	LIST_HEAD(bind);
 	bool all = true;
 	u32 gen;
@@ -674,7 +681,7 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	if (pdev->dev.driver && pdev->is_physfn) {
 		if (todo & SRIOVH_TODO_MOVE)
 			ret = sriovh_vfdrv_move_all(pdev, &bind, busy, blen);
-		if (!sriovh_vfcfg_apply(pf, pdev, busy, blen))
+		if (!sriovh_vfcfg_apply(pf, pdev, NULL, busy, blen))
 			all = false;
 	}
 	err = sriovh_vfdrv_release(pdev, &bind, busy, blen);
@@ -692,10 +699,11 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	gen = pf->added_gen;
 	mutex_unlock(&sriovh_lock);
 	if (pdev->dev.driver && pdev->is_physfn) {
-		if (!sriovh_vfdrv_settle(pf, pdev, todo != SRIOVH_TODO_VFS,
+		if (!sriovh_vfdrv_settle(pf, pdev,
+					 todo & ~(SRIOVH_TODO_VFS | SRIOVH_TODO_CHECK),
 					 busy, blen))
 			all = false;
-		if (!sriovh_vfcfg_apply(pf, pdev, busy, blen))
+		if (!sriovh_vfcfg_apply(pf, pdev, &reload, busy, blen))
 			all = false;
 	}
 	/*
@@ -707,8 +715,15 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	mutex_lock(&sriovh_lock);
 	if (pf->added_gen == gen)
 		pf->todo &= ~SRIOVH_TODO_ADDED;
+	/* Reloaded for their MAC: once per request; a check then tells. */
+	if (!list_empty(&reload)) {
+		pf->reload_spent = true;
+		pf->todo |= SRIOVH_TODO_CHECK;
+		sriovh_pf_queue_locked(pf, 0);
+	}
 	mutex_unlock(&sriovh_lock);
 	device_unlock(&pdev->dev);
+	sriovh_vfdrv_reprobe(&reload);
 	return all;
 
 pf_busy:

@@ -629,9 +629,18 @@ static int sriovh_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_CHANGE:
 		if (to_pci_dev(parent)->is_virtfn)
 			sriovh_irq_kick();
-		/* A PF's carrier came up: its VFs' rates can be set (vfcfg.c). */
-		if (event == NETDEV_CHANGE && netif_carrier_ok(dev))
+		/*
+		 * A PF's carrier came up: its VFs' rates can be set; its
+		 * interface came up: it answers its VFs (vfcfg.c).
+		 */
+		if ((event == NETDEV_CHANGE && netif_carrier_ok(dev)) ||
+		    event == NETDEV_UP)
 			sriovh_vfcfg_link_up(to_pci_dev(parent));
+		break;
+	case NETDEV_REGISTER:
+	case NETDEV_CHANGEADDR:
+		if (to_pci_dev(parent)->is_virtfn)
+			sriovh_vfcfg_vf_netdev(to_pci_dev(parent));
 		break;
 	}
 	return NOTIFY_DONE;

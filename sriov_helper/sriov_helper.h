@@ -3,6 +3,7 @@
 #define _SRIOV_HELPER_H
 
 #include <linux/if.h>
+#include <linux/if_ether.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -29,6 +30,27 @@ struct sriovh_vfres {
 };
 
 /*
+ * Why a VF's own netdev does not show the MAC that its PF has for it
+ * (vfcfg.c): its driver takes the MAC at probe.
+ */
+enum sriovh_stale {
+	SRIOVH_STALE_NONE,
+	SRIOVH_STALE_PF_DOWN,	/* the PF cannot answer it: reloaded at PF up */
+	SRIOVH_STALE_IN_USE,	/* its netdev is up or in another namespace */
+	SRIOVH_STALE_RELOADED,	/* its driver was reloaded, and still */
+};
+
+/* The first VF of a set whose own netdev shows another MAC. */
+struct sriovh_vfstale {
+	enum sriovh_stale why;
+	u16 vf;
+	u8 has[ETH_ALEN];
+	char netdev[IFNAMSIZ];
+	char pf_netdev[IFNAMSIZ];
+	char vf_drv[32];
+};
+
+/*
  * Per-VF settings for VFs first..last of one PF: a configfs vfN or vfN-M
  * directory (on its entry's vf_sets) or a vf= parameter entry (on
  * sriovh_param_vfsets). vfcfg.c owns it: it writes the values (for the
@@ -50,6 +72,8 @@ struct sriovh_vfset {
 	int numvfs;		/* VFs the PF had then; -1: no netdev */
 	char drv[32];		/* the PF driver asked */
 	struct sriovh_vfres res[SRIOVH_NR_VKEYS];
+	struct sriovh_vfstale stale;	/* with res[MAC].err == -EAGAIN */
+	bool reloading;		/* a VF's driver is being reloaded for its MAC */
 };
 
 /* One configured target: "apply @vfs to the PF(s) that @target names". */
@@ -88,6 +112,7 @@ enum sriovh_pf_state {
 #define SRIOVH_TODO_VFS		BIT(1)	/* per-VF settings changed */
 #define SRIOVH_TODO_MOVE	BIT(2)	/* vf_driver changed: rebind VFs */
 #define SRIOVH_TODO_ADDED	BIT(3)	/* VFs appeared: check and set them */
+#define SRIOVH_TODO_CHECK	BIT(4)	/* a VF's netdev changed: check it */
 
 /* A pass that found no memory (only ever seen under fault injection). */
 #define SRIOVH_NOMEM_RETRY_MS	1000
@@ -110,6 +135,7 @@ struct sriovh_pf {
 	unsigned int todo;
 	unsigned int busy_retries;
 	u32 added_gen;		/* bumped by every VF added (notify.c) */
+	bool reload_spent;	/* VF drivers reloaded since the last request */
 	unsigned int wait_ms;	/* the backoff while a device lock is busy */
 	unsigned long wait_since;	/* jiffies: waiting for it since */
 	bool wait_logged;		/* said in the log */
@@ -226,6 +252,7 @@ void sriovh_vfdrv_unhold(struct pci_dev *vf);
 int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
 			 char *busy, size_t len);
 void sriovh_vfdrv_release_all(void);
+int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload);
 bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d);
 void sriovh_vfdrv_prepare(struct pci_dev *pdev);
 void sriovh_vfdrv_precheck(struct pci_dev *pdev);
@@ -247,8 +274,10 @@ ssize_t sriovh_vfset_status_locked(const struct sriovh_vfset *s, char *buf,
 const char *sriovh_vfset_state_locked(const struct sriovh_vfset *s);
 void sriovh_vfcfg_pending_locked(struct pci_dev *pf);
 bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
+			struct list_head *reload,
 			char *busy, size_t len);
 void sriovh_vfcfg_link_up(struct pci_dev *pdev);
+void sriovh_vfcfg_vf_netdev(struct pci_dev *vf);
 struct net_device *sriovh_pf_netdev(struct pci_dev *pdev);
 void sriovh_pf_netdev_name(struct pci_dev *pdev, char *buf, size_t len);
 

@@ -159,6 +159,43 @@ static u32 sriovh_vk_group(enum sriovh_vf_key k)
 	return 1u << k;
 }
 
+/* Key @k is set in the PF's table, but the VF's own netdev shows another. */
+static bool sriovh_vfres_stale(const struct sriovh_vfset *s,
+			       enum sriovh_vf_key k)
+{
+	return k == SRIOVH_VK_MAC && s->res[k].err == -EAGAIN &&
+	       s->stale.why != SRIOVH_STALE_NONE;
+}
+
+/* The MAC the PF has for a VF, and what the VF's own netdev shows. */
+static int sriovh_stale_why(const struct sriovh_vfset *s, char *buf,
+			    size_t len)
+{
+	const struct sriovh_vfstale *t = &s->stale;
+	int n;
+
+	n = scnprintf(buf, len, "%s has %pM for VF %u, but the VF's own %s has %pM",
+		      s->drv, s->v.mac, t->vf, t->netdev, t->has);
+	switch (t->why) {
+	case SRIOVH_STALE_PF_DOWN:
+		n += scnprintf(buf + n, len - n,
+			       ": %s takes its MAC at probe, and %s answers its VFs only while its interface %s is up; the VF's driver is reloaded when %s comes up, if %s is down then",
+			       t->vf_drv, s->drv, t->pf_netdev, t->pf_netdev,
+			       t->netdev);
+		break;
+	case SRIOVH_STALE_IN_USE:
+		n += scnprintf(buf + n, len - n,
+			       " and is in use (up, or in another network namespace): %s takes its MAC at probe; reload it to take this one (sriov_helper does not disrupt a VF in use)",
+			       t->vf_drv);
+		break;
+	default:
+		n += scnprintf(buf + n, len - n,
+			       " after its driver %s was reloaded", t->vf_drv);
+		break;
+	}
+	return n;
+}
+
 /*
  * Why key @k was refused, in words: "igb has no VF link state control",
  * "igb refused vlan 100 vlan_proto 802.1ad". Told from the errno and the
@@ -177,6 +214,8 @@ static int sriovh_vfres_why(const struct sriovh_vfset *s, enum sriovh_vf_key k,
 	if (err == -ENODEV)
 		return scnprintf(buf, len, "the PF has no network device (driver %s)",
 				 s->drv);
+	if (sriovh_vfres_stale(s, k))
+		return sriovh_stale_why(s, buf, len);
 	if (k == SRIOVH_VK_VF_DRIVER)
 		return scnprintf(buf, len, "not on %s (see the entry's status)",
 				 sriovh_vf_driver_name(&s->v.vf_driver));
@@ -248,7 +287,8 @@ ssize_t sriovh_vfset_status_locked(const struct sriovh_vfset *s, char *buf,
 		}
 		n += scnprintf(buf + n, len - n, "%s: ", sriovh_vf_key_name(k));
 		n += sriovh_vfres_why(s, k, buf + n, len - n);
-		n += scnprintf(buf + n, len - n, " (%d)", r->err);
+		if (!sriovh_vfres_stale(s, k))
+			n += scnprintf(buf + n, len - n, " (%d)", r->err);
 		if (r->tried > 1)
 			n += scnprintf(buf + n, len - n,
 				       " on %u of %u VFs, first VF %u",
@@ -345,6 +385,8 @@ struct sriovh_vf_outcome {
 	int err[SRIOVH_NR_VKEYS];
 	u32 tried;
 	u32 nolink;	/* keys refused while the PF had no carrier */
+	struct sriovh_vfstale stale;	/* err[MAC] is -EAGAIN */
+	bool reload;	/* its driver is reloaded for the MAC */
 };
 
 /* Note @err for every key in @keys; status tells it in words. */
@@ -535,6 +577,8 @@ static void sriovh_vfset_begin(struct sriovh_vfset *s,
 	s->numvfs = proto->numvfs;
 	strscpy(s->drv, proto->drv, sizeof(s->drv));
 	memset(s->res, 0, sizeof(s->res));
+	memset(&s->stale, 0, sizeof(s->stale));
+	s->reloading = false;
 }
 
 /*
@@ -545,8 +589,9 @@ static bool sriovh_vfset_end(struct sriovh_vfset *s)
 {
 	if (s->pass_gen != s->gen)
 		return false;
-	s->done = true;
-	return sriovh_vfset_failed_keys(s);
+	/* A VF's driver reloaded for its MAC: the next pass tells. */
+	s->done = !s->reloading;
+	return s->done && sriovh_vfset_failed_keys(s);
 }
 
 /* One VF's outcome into the results of its set, unless it was rewritten. */
@@ -557,6 +602,7 @@ static void sriovh_vfset_merge(struct sriovh_vfset *s, u16 index,
 
 	if (s->pass_gen != s->gen)
 		return;
+	s->reloading |= o->reload;
 	for (k = 0; k < SRIOVH_NR_VKEYS; k++) {
 		struct sriovh_vfres *r = &s->res[k];
 
@@ -569,17 +615,91 @@ static void sriovh_vfset_merge(struct sriovh_vfset *s, u16 index,
 			r->err = o->err[k];
 			r->vf = index;
 			r->nolink = o->nolink & (1u << k);
+			if (k == SRIOVH_VK_MAC && o->err[k] == -EAGAIN)
+				s->stale = o->stale;
 		}
 	}
 }
 
+/* The PF's side of a check pass, read once under rtnl. */
+struct sriovh_pf_view {
+	char name[IFNAMSIZ];	/* its netdev */
+	bool up;		/* netif_running(): it answers its VFs */
+	bool may_reload;	/* no reload was spent since the last request */
+	struct list_head *reload;	/* NULL: no check (VFs still held) */
+};
+
+static int sriovh_nd_of_vf(struct device *d, void *arg)
+{
+	struct net_device **nd = arg;
+
+	if (!d->class || strcmp(d->class->name, "net"))
+		return 0;
+	*nd = to_net_dev(d);
+	return 1;
+}
+
+/*
+ * Does the VF's own netdev show @mac, the MAC its PF has for it? A VF
+ * driver takes it at probe (igbvf asks igb in its reset, which igb
+ * answers only while its own interface is up, igb_msg_task(); igb says
+ * "Reload the VF driver to make this change effective" on a change):
+ * one that does not is reloaded when nobody uses it and its PF can
+ * answer, and status says so otherwise. A VF without a driver, or on a
+ * vfio driver, reads the PF's table at its (or its guest's) probe: that
+ * is what it sees. Called with device_lock(PF) held; the VF's is tried
+ * (its driver must stay while its netdev is read) and rtnl taken inside
+ * it, the order of the VF drivers' own probes (register_netdev()).
+ *
+ * Return: false when the VF's lock was busy.
+ */
+static bool sriovh_vf_mac_seen(struct pci_dev *vf, u16 index, const u8 *mac,
+			       const struct sriovh_pf_view *pv,
+			       struct sriovh_vf_outcome *o, char *busy,
+			       size_t len)
+{
+	struct sriovh_vfstale *t = &o->stale;
+	struct net_device *nd = NULL;
+
+	if (!sriovh_vf_trylock(vf, busy, len))
+		return false;
+	if (!vf->dev.driver || sriovh_dev_on_vfio(&vf->dev))
+		goto out;
+	rtnl_lock();
+	device_for_each_child(&vf->dev, &nd, sriovh_nd_of_vf);
+	if (nd && !ether_addr_equal(nd->dev_addr, mac)) {
+		t->vf = index;
+		ether_addr_copy(t->has, nd->dev_addr);
+		strscpy(t->netdev, nd->name, sizeof(t->netdev));
+		strscpy(t->pf_netdev, pv->name, sizeof(t->pf_netdev));
+		strscpy(t->vf_drv, vf->dev.driver->name, sizeof(t->vf_drv));
+		if (netif_running(nd) || !net_eq(dev_net(nd), &init_net))
+			t->why = SRIOVH_STALE_IN_USE;
+		else if (!pv->up)
+			t->why = SRIOVH_STALE_PF_DOWN;
+		else if (pv->may_reload &&
+			 !sriovh_vfdrv_list_reload(vf, pv->reload))
+			o->reload = true;
+		else
+			t->why = SRIOVH_STALE_RELOADED;
+		if (t->why)
+			o->err[SRIOVH_VK_MAC] = -EAGAIN;
+	}
+	rtnl_unlock();
+out:
+	device_unlock(&vf->dev);
+	return true;
+}
+
 /*
  * One VF: copy its set's values under sriovh_lock, check its driver under
- * its own device_lock, set the rest under rtnl, and merge the outcome back
- * into the set if it is still the one in force, at the same generation.
+ * its own device_lock, set the rest under rtnl, check what the VF sees,
+ * and merge the outcome back into the set if it is still the one in
+ * force, at the same generation.
  */
 static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
-			     bool *no_netdev, char *busy, size_t len)
+			     const struct sriovh_pf_view *pv, bool *no_netdev,
+			     char *busy, size_t len)
 {
 	struct sriovh_vf_outcome o = {};
 	struct sriovh_vfset *set;
@@ -627,6 +747,11 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 			sriovh_vf_refused(&o, v.set & SRIOVH_VK_NETDEV, -ENODEV);
 		}
 	}
+	if ((v.set & SRIOVH_VK(MAC)) && !o.err[SRIOVH_VK_MAC] && pv->reload &&
+	    !sriovh_vf_mac_seen(vf, (u16)index, v.mac, pv, &o, busy, len)) {
+		o.tried &= ~SRIOVH_VK(MAC);
+		all = false;
+	}
 
 	mutex_lock(&sriovh_lock);
 	if (sriovh_vfset_for_locked(pdev, (u16)index) == set && set->gen == gen)
@@ -639,6 +764,11 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
  * sriovh_vfcfg_apply() - apply the per-VF settings of a PF
  * @pf: its record
  * @pdev: the PF, device_lock held (so its VFs and their count hold still)
+ * @reload: NULL while new VFs are held unbound (the settings go into the
+ *	PF's table before their first probe); else each VF's own view is
+ *	checked too, and the VFs whose driver is to be reloaded for their
+ *	MAC are listed here, for sriovh_vfdrv_reprobe() once the PF's lock
+ *	is let go
  * @busy: where to name the first VF whose device_lock was busy
  * @len: its size
  *
@@ -646,14 +776,15 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
  * sriov_configure() (igb takes rtnl inside it), and held for one VF at a
  * time.
  *
- * Return: false when a VF's lock was busy: its vf_driver key is judged
- * in a later pass.
+ * Return: false when a VF's lock was busy: its vf_driver key and what it
+ * sees are judged in a later pass.
  */
 bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
-			char *busy, size_t len)
+			struct list_head *reload, char *busy, size_t len)
 {
 	const char *drv = dev_driver_string(&pdev->dev);
 	struct sriovh_vfset proto = { .numvfs = pci_num_vf(pdev) };
+	struct sriovh_pf_view pv = { .reload = reload };
 	struct net_device *nd;
 	bool no_netdev = false, all = true;
 	unsigned int failed = 0;
@@ -667,12 +798,21 @@ bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
 	any = sriovh_vfsets_any_locked(pdev);
 	for (s = NULL; (s = sriovh_vfset_next_locked(pdev, s)); )
 		sriovh_vfset_begin(s, &proto);
+	pv.may_reload = !pf->reload_spent;
 	mutex_unlock(&sriovh_lock);
 	if (!any)
 		return true;
 
+	rtnl_lock();
+	nd = sriovh_pf_netdev(pdev);
+	if (nd) {
+		strscpy(pv.name, netdev_name(nd), sizeof(pv.name));
+		pv.up = netif_running(nd);
+	}
+	rtnl_unlock();
+
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); )
-		if (!sriovh_vfcfg_one(pdev, vf, &no_netdev, busy, len))
+		if (!sriovh_vfcfg_one(pdev, vf, &pv, &no_netdev, busy, len))
 			all = false;
 
 	rtnl_lock();
@@ -697,7 +837,9 @@ bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
  *
  * Called from the netdev notifier, so with rtnl held: rtnl -> sriovh_lock
  * is the order the passes keep. A PF with per-VF settings gets a pass;
- * it only sets what the driver lost or refused while the link was down.
+ * it only sets what the driver lost or refused while the link was down,
+ * and reloads the drivers of idle VFs that could not take their MAC from
+ * a PF that was down.
  */
 void sriovh_vfcfg_link_up(struct pci_dev *pdev)
 {
@@ -707,5 +849,24 @@ void sriovh_vfcfg_link_up(struct pci_dev *pdev)
 	mutex_lock(&sriovh_lock);
 	if (sriovh_vfsets_any_locked(pdev))
 		sriovh_queue_pdev_locked(pdev, SRIOVH_TODO_VFS);
+	mutex_unlock(&sriovh_lock);
+}
+
+/**
+ * sriovh_vfcfg_vf_netdev() - a VF's netdev came, or changed its address
+ * @vf: the VF
+ *
+ * From the netdev notifier (rtnl held). What the VF shows is checked
+ * again: a driver may take its MAC after its probe returned (iavf makes
+ * its netdev from a work item), and status says what the VF has.
+ */
+void sriovh_vfcfg_vf_netdev(struct pci_dev *vf)
+{
+	struct pci_dev *pf = pci_physfn(vf);
+
+	ASSERT_RTNL();
+	mutex_lock(&sriovh_lock);
+	if (sriovh_vfsets_any_locked(pf))
+		sriovh_queue_pdev_locked(pf, SRIOVH_TODO_CHECK);
 	mutex_unlock(&sriovh_lock);
 }

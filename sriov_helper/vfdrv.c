@@ -378,6 +378,27 @@ static int sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d,
 }
 
 /**
+ * sriovh_vfdrv_list_reload() - list a VF for a reload of its driver
+ * @vf: the VF, device_lock held (its driver stays where it is named)
+ * @reload: the list, for sriovh_vfdrv_reprobe() once the PF's lock is
+ *	let go
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload)
+{
+	struct sriovh_reprobe *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	device_lock_assert(&vf->dev);
+	if (!r)
+		return -ENOMEM;
+	r->vf = pci_dev_get(vf);
+	strscpy(r->want, sriovh_driver_of(vf) ?: "", sizeof(r->want));
+	list_add_tail(&r->node, reload);
+	return 0;
+}
+
+/**
  * sriovh_vfdrv_reprobe() - reprobe the VFs that a move listed
  * @reprobe: the list sriovh_vfdrv_move_all() filled; emptied
  *
@@ -454,13 +475,18 @@ static int sriovh_vfdrv_release_one(struct pci_dev *pf, struct pci_dev *vf,
 		want = sriovh_vfdrv_override(&d);
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	/*
-	 * Without a record the VF is still let go, for its driver's next
-	 * match (a driver loaded later, an admin's drivers_probe): a hold
-	 * must never outlive its pass.
+	 * Without a record the VF stays held and the pass comes back for
+	 * it; at module exit, with no pass to come, it is let go unprobed,
+	 * for its driver's next match (an admin's drivers_probe).
 	 */
-	sriovh_set_driver_override(vf, want ? want : "");
-	if (!r)
+	if (!r && !stopping)
 		return -ENOMEM;
+	sriovh_set_driver_override(vf, want ? want : "");
+	if (!r) {
+		pci_warn(vf, "sriov_helper: out of memory: let go, but not probed (echo %s > /sys/bus/pci/drivers_probe)\n",
+			 pci_name(vf));
+		return -ENOMEM;
+	}
 	r->vf = pci_dev_get(vf);
 	strscpy(r->want, want ? want : "", sizeof(r->want));
 	list_add_tail(&r->node, bind);
@@ -479,8 +505,8 @@ static int sriovh_vfdrv_release_one(struct pci_dev *pf, struct pci_dev *vf,
  * a pass that is not coming back (the PF lost its driver, the rule was
  * removed, the count failed part way): the hold never outlives the pass.
  *
- * Return: 0; -EAGAIN when a VF's lock was busy (the caller comes back
- * for it), -ENOMEM when a VF was let go but not listed.
+ * Return: 0; -EAGAIN when a VF's lock was busy, -ENOMEM when a VF could
+ * not be listed (it stays held): the caller comes back for it.
  */
 int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
 			 char *busy, size_t len)
@@ -509,7 +535,7 @@ static bool sriovh_vf_lock_briefly(struct pci_dev *vf)
 	while (!device_trylock(&vf->dev)) {
 		if (waited >= 1000) {
 			pci_warn(vf, "sriov_helper: device lock busy at unload: a hold of ours (driver_override %s) is not looked for on this VF\n",
-				SRIOVH_HOLD);
+				 SRIOVH_HOLD);
 			return false;
 		}
 		msleep(20);

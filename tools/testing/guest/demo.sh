@@ -109,15 +109,22 @@ say "Per-VF MAC and VLAN, set through the PF (what 'ip link set PF vf N ...' doe
 run "mkdir $E/vf0"
 run "echo 02:00:00:00:00:10 > $E/vf0/mac"
 run "echo 100 > $E/vf0/vlan"
-await 30 "vf0/status 'applied'" grep -qx applied "$E/vf0/status"
 await 30 "the PF's record of VF 0's MAC" \
 	sh -c "/bin/ip link show dev $PFNET | grep -q 'vf 0 .*02:00:00:00:00:10'"
+await 30 "vf0/status on what VF 0 itself has" grep -q "^mac: igb has" "$E/vf0/status"
+say "igbvf takes its MAC at probe, and VF 0 is up (in use): its own netdev keeps the MAC it has, and status says so, not 'applied':"
 run "cat $E/vf0/status"
-say "What the PF holds for each VF (its 'vf N' lines), then each VF's own network device, as the VF's driver sees it:"
 run "/bin/ip link show dev $PFNET"
 show_vfs
-say "igb's word on a MAC set for a VF whose driver is bound (compare the PF's vf 0 line with the VF's own netdev above):"
-run "dmesg | grep -i 'reload the vf driver' | tail -n 1"
+VF0NET=$(ls "$PFDIR/virtfn0/net")
+say "VF 0's interface down, and the PF's up, as networking brings it up (igb answers its VFs only then): sriov_helper reloads the idle VF's driver, which takes the MAC:"
+run "/bin/ip link set $VF0NET down"
+run "/bin/ip link set $PFNET up"
+await 60 "vf0/status 'applied'" grep -qx applied "$E/vf0/status"
+await 30 "VF 0's own netdev with 02:00:00:00:00:10" \
+	sh -c "grep -qx 02:00:00:00:00:10 $PFDIR/virtfn0/net/*/address"
+run "cat $E/vf0/status"
+show_vfs
 
 say "VFs meant for VMs or DPDK: no host driver, chosen before the first probe (vf_driver=none; with an IOMMU, vf_driver=vfio-pci):"
 run "echo none > $E/vf_driver"

@@ -213,3 +213,19 @@ run_kunit() {
 		echo "SRIOVH not ok kunit/ran # only $n cases reported" >&3
 	fi
 }
+
+pf_netdev() {
+	ls "$PFDIR/net" 2>/dev/null | head -n1
+}
+
+# pf_link_up: the igb PF's interface up, with its carrier, as a host's
+# network configuration brings it up. igb answers its VFs' mailbox only
+# then (igb_msg_task() runs from the interrupt igb_open() requests): with
+# it down, each igbvf probe spins 2 s in mailbox timeouts and takes a
+# random MAC.
+pf_link_up() {
+	local nd
+	wait_for 10 test -n "$(pf_netdev)" || return 1
+	nd=$(pf_netdev)
+	ip link set dev "$nd" up && wait_for 20 grep -qx 1 "/sys/class/net/$nd/carrier"
+}

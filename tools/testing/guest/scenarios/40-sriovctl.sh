@@ -9,6 +9,8 @@ scenario sriovctl_roundtrip debug-only
 t_sriovctl_roundtrip() {
 	local opts rc
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	# Up, so that igbvf can take the MAC set below (its reload).
+	pf_link_up || { fail "PF link not up"; return; }
 	$SRIOVCTL set 01:00.0 vfs=3 irq_cpus=1 || { fail "sriovctl set failed"; return; }
 	expect_vfs "$PFDIR" 3 igbvf || return
 	wait_for 30 grep -qx "applied 3" "$CFS/0000:01:00.0/status" ||

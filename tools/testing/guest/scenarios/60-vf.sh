@@ -30,9 +30,6 @@ overrides_are() {
 	done
 }
 
-pf_netdev() {
-	ls "$PFDIR/net" 2>/dev/null | head -n1
-}
 
 # vf_line N: the "vf N" line of "ip link show" on the PF (Debian's ip).
 vf_line() {
@@ -155,9 +152,13 @@ t_vfdrv_vfio() {
 	expect_vfs "$PFDIR" 3 igbvf 60
 }
 
-# MAC, VLAN, spoof check and trust through the PF, read back with ip.
-# Applied at creation, again after the PF driver is unbound and bound,
-# and again after someone else re-creates the VFs through sysfs.
+# MAC, VLAN, spoof check and trust through the PF, read back with ip and
+# from each VF's own netdev. Applied at creation, again after the PF
+# driver is unbound and bound, and again after someone else re-creates
+# the VFs through sysfs. The first two with the PF's interface down, as
+# at boot before networking: igbvf cannot take its MAC from igb then, and
+# status says so, naming what the VF has; the PF coming up reloads the
+# idle VFs, which then have it.
 scenario vfcfg_apply
 t_vfcfg_apply() {
 	local round
@@ -170,9 +171,18 @@ t_vfcfg_apply() {
 	expect_eq "$(cat "$VFE/vf0/status")" pending "vf0/status before vfs" || return
 	echo 3 > "$VFE/vfs" || { fail "write vfs failed"; return; }
 	for round in created rebound recreated; do
+		expect_vfs "$PFDIR" 3 igbvf || return
+		case $round in
+		created|rebound)
+			expect_mac_stale_pf_down 0 02:00:00:00:00:10 || return
+			pf_link_up || { fail "PF link not up ($round)"; return; }
+			;;
+		esac
 		expect_status "$VFE/vf0" applied || return
 		expect_status "$VFE/vf1" applied || return
 		expect_status "$VFE/vf2" applied || return
+		expect_vf_own_mac "$PFDIR/virtfn0" 02:00:00:00:00:10 || return
+		expect_vf_own_mac "$PFDIR/virtfn2" 02:00:00:00:00:12 || return
 		expect_vf_line 0 "link/ether 02:00:00:00:00:10" || return
 		expect_vf_line 1 ", vlan 100," || return
 		expect_vf_line 1 "spoof checking off" || return
@@ -185,15 +195,18 @@ t_vfcfg_apply() {
 			echo $PF > /sys/bus/pci/drivers/igb/unbind
 			vf_line 0 >/dev/null 2>&1 && { fail "VFs left after unbind"; return; }
 			echo $PF > /sys/bus/pci/drivers/igb/bind
-			expect_vfs "$PFDIR" 3 igbvf || return
 			;;
 		rebound)
-			# Not through us: an admin's or a script's sysfs writes.
+			# Not through us: an admin's or a script's sysfs writes,
+			# with the PF up: the VFs take their MAC at probe.
+			mark recreate
 			echo 0 > "$PFDIR/sriov_numvfs" && echo 3 > "$PFDIR/sriov_numvfs" ||
 				{ fail "sriov_numvfs writes failed"; return; }
 			;;
 		esac
 	done
+	expect_eq "$(since recreate | grep -cE 'igbvf .*(Assigning random MAC|PF still in reset)')" 0 \
+		"igbvf lines of a VF that could not reach igb" || return
 	expect_status "$VFE" "applied 3"
 }
 
@@ -306,6 +319,17 @@ expect_vf_own_mac() {
 		fail "$(basename "$(readlink -f "$1")")'s own netdev has '$(vf_own_mac "$1")', not '$2'"
 }
 
+# expect_mac_stale_pf_down N MAC: vfN/status says that igb has MAC for VF
+# N, what the VF's own netdev has instead, and why (the PF is down).
+expect_mac_stale_pf_down() {
+	local v=$PFDIR/virtfn$1 nd has pfnd
+	wait_for 30 test -n "$(ls "$v/net" 2>/dev/null)" || { fail "virtfn$1 has no netdev"; return; }
+	nd=$(ls "$v/net") has=$(cat "$v/net/$nd/address") pfnd=$(pf_netdev)
+	[ "$has" != "$2" ] || { fail "virtfn$1 took $2 from a PF that is down"; return; }
+	expect_status "$VFE/vf$1" "failed: mac
+mac: igb has $2 for VF $1, but the VF's own $nd has $has: igbvf takes its MAC at probe, and igb answers its VFs only while its interface $pfnd is up; the VF's driver is reloaded when $pfnd comes up, if $nd is down then" 60
+}
+
 # Issue 20: VFs are held from their first probe until their settings are
 # in the PF's table, so that igbvf, which takes its MAC from igb at
 # probe, comes up with the configured one. Read from the VF's own
@@ -316,7 +340,7 @@ scenario vf_mac_at_probe
 t_vf_mac_at_probe() {
 	local round
 	modprobe igb && modprobe igbvf && modprobe sriov_helper || { fail "modprobe failed"; return; }
-	ip link set dev "$(pf_netdev)" up || { fail "PF up failed"; return; }
+	pf_link_up || { fail "PF link not up"; return; }
 	mkdir "$VFE" "$VFE/vf0" "$VFE/vf1" &&
 	echo 02:00:00:00:00:40 > "$VFE/vf0/mac" &&
 	echo 02:00:00:00:00:41 > "$VFE/vf1/mac" || { fail "configfs writes failed"; return; }

@@ -7,20 +7,14 @@
 # link is up; no link state, no RSS query, no GUIDs (InfiniBand only), no
 # 802.1ad (-EPROTONOSUPPORT), no minimum rate (-EINVAL).
 
-# The PF netdev up, with a link: igb only limits a VF's rate then; the
-# first pass after the VFs appear can meet the link down (igb_sriov_reinit()
-# resets it), and the carrier coming up queues another.
-pf_link_up() {
-	local nd
-	nd=$(pf_netdev)
-	[ -n "$nd" ] || return 1
-	ip link set dev "$nd" up && wait_for 20 grep -qx 1 "/sys/class/net/$nd/carrier"
-}
-
+# The PF netdev up, with a link (pf_link_up, lib.sh): igb only limits a
+# VF's rate then; the first pass after the VFs appear can meet the link
+# down (igb_sriov_reinit() resets it), and the carrier coming up queues
+# another.
 scenario vfkeys_apply
 t_vfkeys_apply() {
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
-	wait_for 10 test -n "$(pf_netdev)" && pf_link_up || { fail "PF link not up"; return; }
+	pf_link_up || { fail "PF link not up"; return; }
 	mkdir "$VFE" "$VFE/vf0" "$VFE/vf1" "$VFE/vf2" "$VFE/vf3-4" "$VFE/vf5" ||
 		{ fail "mkdir failed"; return; }
 	# VF 0: everything igb takes, and two things it has no control for.

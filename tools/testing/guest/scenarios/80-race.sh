@@ -81,6 +81,8 @@ special_scenario race_writers
 t_race_writers() {
 	local w pids= end
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	# Up, so that igbvf can take vf1's last MAC (its reload).
+	pf_link_up || { fail "PF link not up"; return; }
 	mkdir "$RE" "$RE/vf1" && echo 2 > "$RE/vfs" || { fail "set-up failed"; return; }
 	expect_vfs "$PFDIR" 2 igbvf || return
 	: > /tmp/writing

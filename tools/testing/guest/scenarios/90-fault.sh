@@ -190,6 +190,9 @@ t_fault_work() {
 	fault_setup || return
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
 	wait_for 10 test -e "$PFDIR/driver" || { fail "igb did not bind"; return; }
+	# Up, so that igbvf takes vf1's MAC at probe (it is up, so in use, when
+	# the MAC changes: the change comes with the re-creation).
+	pf_link_up || { fail "PF link not up"; return; }
 	mkdir "$FE" "$FE/vf1" && echo 02:00:00:00:01:01 > "$FE/vf1/mac" &&
 		echo 2 > "$FE/vfs" || { fail "set-up failed"; return; }
 	expect_vfs "$PFDIR" 2 igbvf 60 || return
