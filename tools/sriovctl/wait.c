@@ -7,7 +7,10 @@
  * - the PF's count applied (or failed, or no driver will ever bind it);
  * - its VFs' per-VF settings no longer pending;
  * - each VF on the driver chosen for it (vf_driver), unbound for none,
- *   on whatever the kernel chose for auto, or none coming;
+ *   on whatever the kernel chose for auto, or none coming; a VF that the
+ *   module holds for its settings (driver_override "sriov_helper") is
+ *   late, and one that nothing will bind ends the wait once it has
+ *   stayed so for WAIT_STUCK_SECONDS;
  * - each VF that a host driver of a network PF holds has its network
  *   device, and udev has processed it (renamed it, by 99-default.link, to
  *   the predictable name that /etc/network/interfaces or a .network file
@@ -28,6 +31,8 @@
 
 /* At most this many late VFs are named per PF; the rest are counted. */
 #define WAIT_NAMED_VFS	4
+/* How long VFs that nothing will bind must stay so before the wait ends. */
+#define WAIT_STUCK_SECONDS	1.0
 
 /* Was @a modified before @b? */
 static bool older(const struct stat *a, const struct stat *b)
@@ -207,12 +212,12 @@ static void pf_wait_vf(struct pf_wait *w, const struct inv_rec *vf)
  * Is this PF done: failed, no driver will come, or applied with its VFs
  * ready (or stuck where nothing will move them)?
  */
-static bool pf_settled(const struct pf_wait *w)
+static bool pf_settled(const struct pf_wait *w, bool stuck_ok)
 {
 	const char *state = inv_get(w->pf, "state");
 
 	if (!strcmp(state, "applied"))
-		return !w->settings && w->late == w->stuck;
+		return !w->settings && w->late == (stuck_ok ? w->stuck : 0);
 	if (!strcmp(state, "failed"))
 		return true;
 	return !strcmp(state, "pending") && !strcmp(inv_get(w->pf, "driver"), "-") &&
@@ -302,11 +307,11 @@ static void tell(const struct pf_wait *w, bool timed_out, double timeout)
 int cmd_wait(int argc, char **argv)
 {
 	const struct timespec tick = { 0, 100 * 1000 * 1000 };
-	double timeout = opt.timeout, deadline = 0;
+	double timeout = opt.timeout, deadline = 0, stuck_since = 0;
 	struct inventory inv;
 	struct pf_wait *w;
 	bool timed_out = false;
-	size_t i, n, open;
+	size_t i, n, open, unstuck;
 	int ret = 0;
 
 	(void)argc;
@@ -319,10 +324,24 @@ int cmd_wait(int argc, char **argv)
 			deadline = now_seconds() + timeout;
 		}
 		w = pf_waits(&inv, &n);
-		for (i = 0, open = 0; i < n; i++)
-			open += !pf_settled(&w[i]);
+		for (i = 0, open = 0, unstuck = 0; i < n; i++) {
+			open += !pf_settled(&w[i], false);
+			unstuck += !pf_settled(&w[i], true);
+		}
 		if (!open)
 			break;
+		/*
+		 * Left only with VFs that nothing will bind: so for a moment
+		 * when the module has just let a held VF go to its driver and
+		 * not probed it yet. Believed once it has lasted.
+		 */
+		if (unstuck) {
+			stuck_since = 0;
+		} else if (!stuck_since) {
+			stuck_since = now_seconds();
+		} else if (now_seconds() - stuck_since >= WAIT_STUCK_SECONDS) {
+			break;
+		}
 		if (now_seconds() >= deadline) {
 			timed_out = true;
 			break;

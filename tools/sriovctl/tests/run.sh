@@ -812,6 +812,16 @@ check wait-vf-not-on-driver 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not re
 : > "$W/run/udev/data/+pci:0000:01:10.0"
 check wait-vf-stuck 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not on their driver, and none will bind them: 0000:01:10.0 not on vfio-pci (driver -)" \
 	"$bin" --root "$W" wait --timeout 20
+# Held by the module until its PF's pass sets it up: not stuck, late.
+mkdir -p "$W/sys/bus/pci/devices/0000:01:10.0"
+echo sriov_helper > "$W/sys/bus/pci/devices/0000:01:10.0/driver_override"
+check wait-vf-held 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not ready (timed out after 0.2 s): 0000:01:10.0 held by sriov_helper for its settings" \
+	"$bin" --root "$W" wait --timeout 0.2
+(sleep 0.5; echo vfio-pci > "$W/sys/bus/pci/devices/0000:01:10.0/driver_override"
+ wait_vfs enp1s0 'driver=vfio-pci netdev=- irqs=- iommu_group=- group_alone=- vf_driver=vfio-pci in_use=no settings=unset') &
+check wait-until-vf-let-go 0 "" "$bin" --root "$W" wait --timeout 20
+wait
+rm -rf "$W/sys/bus"
 wait_vfs enp1s0 'driver=igbvf netdev=eth1 irqs=- iommu_group=- group_alone=- vf_driver=none in_use=no settings=unset' \
 	'driver=? netdev=? irqs=? iommu_group=- group_alone=- vf_driver=auto in_use=? settings=unset'
 check wait-vf-none-busy 1 "sriovctl: 0000:01:00.0 applied; 2 of 2 VFs not ready (timed out after 0.2 s): 0000:01:10.0 on igbvf, not unbound (vf_driver none), 0000:01:11.0 busy (its device lock is held)" \
