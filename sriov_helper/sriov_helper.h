@@ -247,6 +247,8 @@ int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
  * settings are set: no driver has this name, so none matches it.
  */
 #define SRIOVH_HOLD	"sriov_helper"
+int sriovh_vfdrv_init(void);
+void sriovh_vfdrv_exit(void);
 bool sriovh_vfdrv_add(struct pci_dev *vf);
 void sriovh_vfdrv_unhold(struct pci_dev *vf);
 int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,

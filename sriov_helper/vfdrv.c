@@ -13,12 +13,15 @@
  * override that no driver has, so the VF stays unbound until an admin
  * writes its driver_override.
  */
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
 #include <linux/kmod.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "sriov_helper.h"
 
@@ -320,11 +323,52 @@ bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d)
 	return true;	/* auto: whatever the kernel chose, or nothing yet */
 }
 
+/*
+ * How many VF probes run at once. The PCI core probes VFs one after
+ * another inside the enable (pci_iov_add_virtfn() -> pci_bus_add_device()
+ * -> device_attach(), which never probes asynchronously); held, they are
+ * probed here, and a VF driver's probe may take seconds (mlx5 sleeps on
+ * firmware commands, about 0.5 s per VF; igbvf spins up to 2 s in
+ * mailbox timeouts while its PF is down). 1: one after another.
+ */
+static unsigned int sriovh_vf_bind_jobs;
+module_param_named(vf_bind_jobs, sriovh_vf_bind_jobs, uint, 0444);
+MODULE_PARM_DESC(vf_bind_jobs,
+		 "VF probes at once after a pass (default 0: one per online CPU, at most 8; 1: one after another)");
+
+#define SRIOVH_BIND_JOBS_MAX	8
+
+static struct workqueue_struct *sriovh_bind_wq;
+
+int sriovh_vfdrv_init(void)
+{
+	unsigned int jobs = sriovh_vf_bind_jobs;
+
+	if (!jobs)
+		jobs = min(num_online_cpus(), SRIOVH_BIND_JOBS_MAX);
+	sriovh_bind_wq = alloc_workqueue("sriov_helper_bind", WQ_UNBOUND,
+					 min(jobs, WQ_MAX_ACTIVE));
+	return sriovh_bind_wq ? 0 : -ENOMEM;
+}
+
+void sriovh_vfdrv_exit(void)
+{
+	destroy_workqueue(sriovh_bind_wq);
+}
+
+/* One reprobe list, probed at once; its caller waits for all of it. */
+struct sriovh_bind_batch {
+	atomic_t left;
+	struct completion done;
+};
+
 /* A VF that a move takes off its driver, once the PF's lock is let go. */
 struct sriovh_reprobe {
 	struct list_head node;
 	struct pci_dev *vf;
 	char want[SRIOVH_DRIVER_NAME_MAX + 1];	/* "": its default driver */
+	struct work_struct work;
+	struct sriovh_bind_batch *batch;
 };
 
 /*
@@ -398,9 +442,23 @@ int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload)
 	return 0;
 }
 
+static void sriovh_reprobe_work(struct work_struct *work)
+{
+	struct sriovh_reprobe *r = container_of(work, struct sriovh_reprobe,
+						work);
+	int ret;
+
+	ret = device_reprobe(&r->vf->dev);
+	if (ret)
+		pci_err(r->vf, "sriov_helper: cannot probe it on %s (%d)\n",
+			r->want[0] ? r->want : "its default driver", ret);
+	if (atomic_dec_and_test(&r->batch->left))
+		complete(&r->batch->done);
+}
+
 /**
- * sriovh_vfdrv_reprobe() - reprobe the VFs that a move listed
- * @reprobe: the list sriovh_vfdrv_move_all() filled; emptied
+ * sriovh_vfdrv_reprobe() - probe the VFs that a pass listed
+ * @reprobe: the list (VFs moved, let go, or to be reloaded); emptied
  *
  * With no lock of ours held, the PF's least of all: device_reprobe()
  * takes the VF's device_lock to unbind it, and a VF's unbind may wait
@@ -409,18 +467,32 @@ int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload)
  * (the window the kernel's own unbind through sysfs has too). A VF
  * removed meanwhile is referenced, and device_attach() skips a dead one
  * (__device_attach(), drivers/base/dd.c).
+ *
+ * The probes run at once, vf_bind_jobs of them, started in the list's
+ * order (VF index order: a workqueue starts its items in the order they
+ * were queued); the caller waits for all of them, so that what follows
+ * sees the VFs where they went. Which VF gets which kernel name (ethN)
+ * or IRQ numbers then depends on which probe gets there first; the
+ * predictable names (enp1s0v0) come from the VF's index, and do not.
  */
 void sriovh_vfdrv_reprobe(struct list_head *reprobe)
 {
+	struct sriovh_bind_batch batch;
 	struct sriovh_reprobe *r, *tmp;
-	int ret;
 
+	if (list_empty(reprobe))
+		return;
+	atomic_set(&batch.left, 1);
+	init_completion(&batch.done);
+	list_for_each_entry(r, reprobe, node) {
+		r->batch = &batch;
+		INIT_WORK(&r->work, sriovh_reprobe_work);
+		atomic_inc(&batch.left);
+		queue_work(sriovh_bind_wq, &r->work);
+	}
+	if (!atomic_dec_and_test(&batch.left))
+		wait_for_completion(&batch.done);
 	list_for_each_entry_safe(r, tmp, reprobe, node) {
-		ret = device_reprobe(&r->vf->dev);
-		if (ret)
-			pci_err(r->vf, "sriov_helper: cannot move to %s (%d)\n",
-				r->want[0] ? r->want : "its default driver",
-				ret);
 		list_del(&r->node);
 		pci_dev_put(r->vf);
 		kfree(r);
