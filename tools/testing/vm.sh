@@ -91,7 +91,9 @@ flock 8
 # device_del").
 qmp=$outdir/$name.qmp
 rm -f "$qmp" "$outdir/$name.host.log"
-python3 "$here/hostcmd.py" "$qmp" "$tap" "$outdir/$name.host.log" &
+# Without the lock's descriptor: a hostcmd.py left behind by a killed run
+# must not keep every later VM waiting.
+python3 "$here/hostcmd.py" "$qmp" "$tap" "$outdir/$name.host.log" 8>&- &
 hostcmd=$!
 
 # No 5-level paging (la57=off), as on most hosts: with it, 6.12's
