@@ -63,6 +63,7 @@
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/string.h>
 
 #include <sriov_helper/decide.h>
@@ -92,6 +93,21 @@
  * in normal operation, and are no news.
  */
 #define SRIOVH_WAIT_LOG_MS	10000
+
+/*
+ * How long VFs for a host driver are held while their PF's interface is
+ * down, for a PF driver that answers its VFs only while it is up
+ * (vfdrv.c): at boot, the network configuration that brings the PF up
+ * starts after network-pre.target, and sriov-helper-wait.service ends
+ * before it; ifupdown's hook (if-up.d/sriov-helper) then waits for the
+ * VFs that the PF's coming up lets go. Past this, the VFs are probed
+ * anyway (their driver then takes its MAC when the PF comes up and the
+ * VF is idle: vfcfg.c reloads it).
+ */
+static unsigned int sriovh_pf_up_wait = 120;
+module_param_named(pf_up_wait, sriovh_pf_up_wait, uint, 0644);
+MODULE_PARM_DESC(pf_up_wait,
+		 "Seconds VFs wait, unbound, for their PF's interface to come up where the PF driver answers VFs only then (igb, ixgbe; default 120, 0: never)");
 
 struct workqueue_struct *sriovh_wq;
 
@@ -168,6 +184,12 @@ int sriovh_pf_status_locked(const struct sriovh_pf *pf, char *buf, size_t len)
 		n += scnprintf(buf + n, len - n,
 			       "waiting for %s: its device lock is held (an unbind, a probe or a VF removal waiting for its user); next try in %u s\n",
 			       pf->waiting, pf->wait_ms / 1000);
+	if (pf->pf_down.held)
+		n += scnprintf(buf + n, len - n,
+			       "%u VFs held until %s is up: %s answers its VFs only while its interface is up (probed anyway %u s after they were made)\n",
+			       pf->pf_down.held, pf->pf_down.netdev,
+			       pf->pf_down.drv,
+			       READ_ONCE(sriovh_pf_up_wait));
 	if (pf->vf_note[0])
 		n += scnprintf(buf + n, len - n, "%s\n", pf->vf_note);
 	if (pf->vfcfg_failed)
@@ -643,6 +665,46 @@ static bool sriovh_ask_take(struct sriovh_pf *pf, struct pci_dev *pdev,
 	return rule && ask->todo;
 }
 
+/*
+ * May VFs still be held for the PF's interface? Until pf_up_wait seconds
+ * after the first pass that held them. Under sriovh_lock.
+ */
+static bool sriovh_pf_up_wait_on(const struct sriovh_pf *pf)
+{
+	unsigned int secs = READ_ONCE(sriovh_pf_up_wait);
+
+	lockdep_assert_held(&sriovh_lock);
+	if (!secs)
+		return false;
+	return !pf->pf_down_since ||
+	       time_before(jiffies, pf->pf_down_since + secs * HZ);
+}
+
+/*
+ * Record what the release kept held for the PF's interface, and come
+ * back when the wait is over: the PF coming up queues a pass before that
+ * (irq.c's netdev notifier, vfcfg.c).
+ */
+static void sriovh_pf_down_note(struct sriovh_pf *pf,
+				const struct sriovh_pf_down *down)
+{
+	unsigned long end;
+
+	mutex_lock(&sriovh_lock);
+	pf->pf_down = *down;
+	if (!down->held) {
+		pf->pf_down_since = 0;
+	} else {
+		if (!pf->pf_down_since)
+			pf->pf_down_since = jiffies ?: 1;
+		end = pf->pf_down_since + READ_ONCE(sriovh_pf_up_wait) * HZ;
+		pf->todo |= SRIOVH_TODO_VFS;
+		sriovh_pf_queue_locked(pf, time_after(end, jiffies) ?
+				       end - jiffies : 0);
+	}
+	mutex_unlock(&sriovh_lock);
+}
+
 /* A pass could not list every VF it moved or let go: come back. */
 static void sriovh_vfs_nomem(struct sriovh_pf *pf, unsigned int todo)
 {
@@ -670,12 +732,16 @@ static void sriovh_vfs_nomem(struct sriovh_pf *pf, unsigned int todo)
 static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 			     unsigned int todo, char *busy, size_t blen)
 {
+	struct sriovh_pf_down down;
 	LIST_HEAD(reload);
 	LIST_HEAD(bind);
-	bool all = true;
+	bool all = true, up_wait;
 	u32 gen;
 	int ret = 0, err;
 
+	mutex_lock(&sriovh_lock);
+	up_wait = sriovh_pf_up_wait_on(pf);
+	mutex_unlock(&sriovh_lock);
 	if (!sriovh_pf_lock(pdev))
 		goto pf_busy;
 	if (pdev->dev.driver && pdev->is_physfn) {
@@ -684,8 +750,9 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 		if (!sriovh_vfcfg_apply(pf, pdev, NULL, busy, blen))
 			all = false;
 	}
-	err = sriovh_vfdrv_release(pdev, &bind, busy, blen);
+	err = sriovh_vfdrv_release(pdev, &bind, up_wait, &down, busy, blen);
 	device_unlock(&pdev->dev);
+	sriovh_pf_down_note(pf, &down);
 	sriovh_vfdrv_reprobe(&bind);
 	if (ret == -EAGAIN || err == -EAGAIN)
 		all = false;
@@ -740,6 +807,7 @@ pf_busy:
 static bool sriovh_release_held(struct sriovh_pf *pf, struct pci_dev *pdev,
 				char *busy, size_t blen)
 {
+	struct sriovh_pf_down down;
 	LIST_HEAD(bind);
 	int ret;
 
@@ -747,8 +815,9 @@ static bool sriovh_release_held(struct sriovh_pf *pf, struct pci_dev *pdev,
 		strscpy(busy, "the PF", blen);
 		return false;
 	}
-	ret = sriovh_vfdrv_release(pdev, &bind, busy, blen);
+	ret = sriovh_vfdrv_release(pdev, &bind, false, &down, busy, blen);
 	device_unlock(&pdev->dev);
+	sriovh_pf_down_note(pf, &down);
 	sriovh_vfdrv_reprobe(&bind);
 	if (ret == -ENOMEM)
 		sriovh_vfs_nomem(pf, SRIOVH_TODO_ADDED);

@@ -40,6 +40,13 @@ enum sriovh_stale {
 	SRIOVH_STALE_RELOADED,	/* its driver was reloaded, and still */
 };
 
+/* What sriovh_vfdrv_release() kept held for the PF's interface. */
+struct sriovh_pf_down {
+	unsigned int held;		/* VFs kept until the PF is up */
+	char netdev[IFNAMSIZ];		/* the PF's interface */
+	char drv[32];			/* the PF's driver */
+};
+
 /* The first VF of a set whose own netdev shows another MAC. */
 struct sriovh_vfstale {
 	enum sriovh_stale why;
@@ -136,6 +143,9 @@ struct sriovh_pf {
 	unsigned int busy_retries;
 	u32 added_gen;		/* bumped by every VF added (notify.c) */
 	bool reload_spent;	/* VF drivers reloaded since the last request */
+	/* jiffies: VFs held for the PF's interface since (0: none) */
+	unsigned long pf_down_since;
+	struct sriovh_pf_down pf_down;	/* what is held, for status */
 	unsigned int wait_ms;	/* the backoff while a device lock is busy */
 	unsigned long wait_since;	/* jiffies: waiting for it since */
 	bool wait_logged;		/* said in the log */
@@ -247,11 +257,15 @@ int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
  * settings are set: no driver has this name, so none matches it.
  */
 #define SRIOVH_HOLD	"sriov_helper"
+/* Held on until its PF's interface is up (vfdrv.c: who answers VFs then). */
+#define SRIOVH_HOLD_PF_DOWN	"sriov_helper_pf_down"
+
 int sriovh_vfdrv_init(void);
 void sriovh_vfdrv_exit(void);
 bool sriovh_vfdrv_add(struct pci_dev *vf);
 void sriovh_vfdrv_unhold(struct pci_dev *vf);
 int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
+			 bool pf_up_wait, struct sriovh_pf_down *down,
 			 char *busy, size_t len);
 void sriovh_vfdrv_release_all(void);
 int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload);

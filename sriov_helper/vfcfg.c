@@ -838,8 +838,9 @@ bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
  * Called from the netdev notifier, so with rtnl held: rtnl -> sriovh_lock
  * is the order the passes keep. A PF with per-VF settings gets a pass;
  * it only sets what the driver lost or refused while the link was down,
- * and reloads the drivers of idle VFs that could not take their MAC from
- * a PF that was down.
+ * lets go the VFs held until the PF's interface is up, and reloads the
+ * drivers of idle VFs that could not take their MAC from a PF that was
+ * down.
  */
 void sriovh_vfcfg_link_up(struct pci_dev *pdev)
 {
@@ -847,8 +848,8 @@ void sriovh_vfcfg_link_up(struct pci_dev *pdev)
 	if (!pdev->is_physfn)
 		return;
 	mutex_lock(&sriovh_lock);
-	if (sriovh_vfsets_any_locked(pdev))
-		sriovh_queue_pdev_locked(pdev, SRIOVH_TODO_VFS);
+	/* Also for no settings: VFs may wait for it (vfdrv.c, pf_up_wait). */
+	sriovh_queue_pdev_locked(pdev, SRIOVH_TODO_VFS);
 	mutex_unlock(&sriovh_lock);
 }
 

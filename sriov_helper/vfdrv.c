@@ -19,6 +19,8 @@
 #include <linux/iommu.h>
 #include <linux/kmod.h>
 #include <linux/moduleparam.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -529,22 +531,98 @@ int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,
 }
 
 /*
+ * PF drivers that answer their VFs only while their own interface is up:
+ * igb and ixgbe request the interrupt that carries VF mailbox messages in
+ * their ndo_open (igb_request_irq() from __igb_open(), igb_msg_task()
+ * from igb_msix_other(); ixgbe_request_msix_irqs() from ixgbe_open(),
+ * ixgbe_msg_task() from ixgbe_msix_other()). With it down, a VF driver's
+ * probe (igbvf, ixgbevf) spins in mailbox timeouts, about 2 s for
+ * igbvf ("PF still in reset state"), and takes a random MAC. i40e, ice
+ * and mlx5 serve their VFs from the admin queue or the firmware, whatever
+ * the PF's interface does.
+ */
+static const char * const sriovh_pf_up_only[] = { "igb", "ixgbe" };
+
+/*
+ * Does @pdev answer its VFs only while its interface is up, and is that
+ * interface down now? Called with device_lock(PF) held (its driver
+ * stays); rtnl is taken inside it (the order of sriov_configure()).
+ */
+static bool sriovh_pf_down_now(struct pci_dev *pdev,
+			       struct sriovh_pf_down *down)
+{
+	const char *drv = sriovh_driver_of(pdev);
+	struct net_device *nd;
+	bool is_down = false;
+	unsigned int i;
+
+	if (!drv)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(sriovh_pf_up_only); i++)
+		if (!strcmp(drv, sriovh_pf_up_only[i]))
+			break;
+	if (i == ARRAY_SIZE(sriovh_pf_up_only))
+		return false;
+	rtnl_lock();
+	nd = sriovh_pf_netdev(pdev);
+	if (nd && !netif_running(nd)) {
+		is_down = true;
+		strscpy(down->netdev, netdev_name(nd), sizeof(down->netdev));
+		strscpy(down->drv, drv, sizeof(down->drv));
+	}
+	rtnl_unlock();
+	return is_down;
+}
+
+/* A choice that gives the VF a host driver, which talks to its PF. */
+static bool sriovh_vfdrv_to_host(const struct sriovh_vfdrv *d)
+{
+	bool vfio = false;
+
+	if (d->mode == SRIOVH_VFDRV_NONE)
+		return false;
+	if (d->mode == SRIOVH_VFDRV_NAMED &&
+	    sriovh_drv_lookup(d->name, &vfio) && vfio)
+		return false;
+	return true;
+}
+
+/* Is @vf held, for its settings or for its PF's interface? */
+static bool sriovh_vf_held(struct pci_dev *vf)
+{
+	return sriovh_driver_override_is(vf, SRIOVH_HOLD) ||
+	       sriovh_driver_override_is(vf, SRIOVH_HOLD_PF_DOWN);
+}
+
+/*
  * Let one held VF go: its override becomes its choice (none of it for
  * auto, or when no rule names its PF any more), and it is listed for a
- * probe once the PF's lock is let go. Called with device_lock(VF) held,
- * under which 6.1's override is read and nothing probes the VF.
+ * probe once the PF's lock is let go; unless @pf_down and the VF is for
+ * a host driver: then it stays held until its PF's interface is up
+ * (SRIOVH_HOLD_PF_DOWN). Called with device_lock(VF) held, under which
+ * 6.1's override is read and nothing probes the VF.
+ *
+ * Return: 1 when kept held for the PF, 0 when let go, or -ENOMEM.
  */
 static int sriovh_vfdrv_release_one(struct pci_dev *pf, struct pci_dev *vf,
-				    struct list_head *bind, bool stopping)
+				    struct list_head *bind, bool pf_down,
+				    bool stopping)
 {
 	const char *want = NULL;
 	struct sriovh_reprobe *r;
 	struct sriovh_vfdrv d;
+	bool chosen;
 
-	if (vf->dev.driver || !sriovh_driver_override_is(vf, SRIOVH_HOLD))
+	if (vf->dev.driver || !sriovh_vf_held(vf))
 		return 0;
-	if (sriovh_vfdrv_choice_of(pf, vf, &d, stopping))
+	chosen = sriovh_vfdrv_choice_of(pf, vf, &d, stopping);
+	if (chosen)
 		want = sriovh_vfdrv_override(&d);
+	if (pf_down && sriovh_vfdrv_to_host(&d)) {
+		if (!sriovh_driver_override_is(vf, SRIOVH_HOLD_PF_DOWN))
+			sriovh_set_driver_override(vf, SRIOVH_HOLD_PF_DOWN);
+		return 1;
+	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	/*
 	 * Without a record the VF stays held and the pass comes back for
@@ -570,6 +648,9 @@ static int sriovh_vfdrv_release_one(struct pci_dev *pf, struct pci_dev *vf,
  * @pdev: the PF, device_lock held (so its VFs stay)
  * @bind: where the VFs to probe are listed, in VF index order, for
  *	sriovh_vfdrv_reprobe() once the PF's lock is let go
+ * @pf_up_wait: keep VFs for a host driver held while the PF's interface
+ *	is down, if its driver answers VFs only while it is up
+ * @down: what was kept held for the PF's interface
  * @busy: where to name the first VF whose lock was busy
  * @len: its size
  *
@@ -581,20 +662,27 @@ static int sriovh_vfdrv_release_one(struct pci_dev *pf, struct pci_dev *vf,
  * not be listed (it stays held): the caller comes back for it.
  */
 int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
+			 bool pf_up_wait, struct sriovh_pf_down *down,
 			 char *busy, size_t len)
 {
+	bool pf_down;
 	struct pci_dev *vf;
 	int ret = 0, err;
 
 	device_lock_assert(&pdev->dev);
+	memset(down, 0, sizeof(*down));
+	pf_down = pf_up_wait && pdev->is_physfn && sriovh_pf_down_now(pdev, down);
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
 		if (!sriovh_vf_trylock(vf, busy, len)) {
 			ret = ret ?: -EAGAIN;
 			continue;
 		}
-		err = sriovh_vfdrv_release_one(pdev, vf, bind, false);
+		err = sriovh_vfdrv_release_one(pdev, vf, bind, pf_down, false);
 		device_unlock(&vf->dev);
-		ret = ret ?: err;
+		if (err > 0)
+			down->held++;
+		else
+			ret = ret ?: err;
 	}
 	return ret;
 }
@@ -634,7 +722,8 @@ void sriovh_vfdrv_release_all(void)
 	for_each_pci_dev(vf) {
 		if (!vf->is_virtfn || !sriovh_vf_lock_briefly(vf))
 			continue;
-		sriovh_vfdrv_release_one(pci_physfn(vf), vf, &bind, true);
+		sriovh_vfdrv_release_one(pci_physfn(vf), vf, &bind, false,
+					 true);
 		device_unlock(&vf->dev);
 	}
 	sriovh_vfdrv_reprobe(&bind);

@@ -10,7 +10,9 @@
  *   on whatever the kernel chose for auto, or none coming; a VF that the
  *   module holds for its settings (driver_override "sriov_helper") is
  *   late, and one that nothing will bind ends the wait once it has
- *   stayed so for WAIT_STUCK_SECONDS;
+ *   stayed so for WAIT_STUCK_SECONDS; one held until its PF's interface
+ *   is up is ready while that interface is down (network configuration
+ *   brings it up after us), and late once it is up;
  * - each VF that a host driver of a network PF holds has its network
  *   device, and udev has processed it (renamed it, by 99-default.link, to
  *   the predictable name that /etc/network/interfaces or a .network file
@@ -118,20 +120,39 @@ static bool is_managed_pf(const struct inv_rec *r)
 	return inv_is_pf(r) && !strcmp(inv_get(r, "managed"), "yes");
 }
 
+enum vf_hold { NOT_HELD, HELD, HELD_PF_DOWN };
+
 /*
- * Is the VF held from its first probe until its PF's pass has set it up
- * (driver_override "sriov_helper", which no driver has; the module's
- * SRIOVH_HOLD)? It gets its driver when that pass ends.
+ * Is the VF held by the module (its driver_override is a name no driver
+ * has)? "sriov_helper": from its first probe until its PF's pass has set
+ * it up (SRIOVH_HOLD); "sriov_helper_pf_down": until its PF's interface
+ * is up, for a PF driver that answers its VFs only then (igb, ixgbe).
  */
-static bool vf_held(const char *addr)
+static enum vf_hold vf_held(const char *addr)
 {
 	char *file = rpath("/sys/bus/pci/devices/%s/driver_override", addr);
 	char *v = read_value(file);
-	bool held = v && !strcmp(v, "sriov_helper");
+	enum vf_hold h = NOT_HELD;
+
+	if (v && !strcmp(v, "sriov_helper"))
+		h = HELD;
+	else if (v && !strcmp(v, "sriov_helper_pf_down"))
+		h = HELD_PF_DOWN;
+	free(file);
+	free(v);
+	return h;
+}
+
+/* Is network device @name administratively up (IFF_UP)? */
+static bool netdev_up(const char *name)
+{
+	char *file = rpath("/sys/class/net/%s/flags", name);
+	char *v = read_value(file);
+	bool up = v && (strtoul(v, NULL, 16) & 0x1);
 
 	free(file);
 	free(v);
-	return held;
+	return up;
 }
 
 /* A driver that serves the VF to userspace, not to the host's network. */
@@ -151,13 +172,24 @@ static char *vf_late(const struct inv_rec *pf, const struct inv_rec *vf,
 	const char *drv = inv_get(vf, "driver"), *want = inv_get(vf, "vf_driver");
 	const char *netdev = inv_get(vf, "netdev"), *why;
 	bool bound = strcmp(drv, "-");
+	enum vf_hold hold;
 
 	*stuck = false;
 	if (!strcmp(drv, "?"))
 		return xasprintf("%s busy (its device lock is held)", vf->l.addr);
-	if (!bound && vf_held(vf->l.addr))
+	hold = bound ? NOT_HELD : vf_held(vf->l.addr);
+	if (hold == HELD)
 		return xasprintf("%s held by sriov_helper for its settings",
 				 vf->l.addr);
+	/*
+	 * Held until the PF's interface is up: that is network
+	 * configuration's to do, which starts after us (network-pre.target);
+	 * ifupdown's hook waits again once it has brought the PF up.
+	 */
+	if (hold == HELD_PF_DOWN)
+		return netdev_up(inv_get(pf, "netdev")) ?
+		       xasprintf("%s held until %s is up, which it now is",
+				 vf->l.addr, inv_get(pf, "netdev")) : NULL;
 	if (!strcmp(want, "none"))
 		return bound ? xasprintf("%s on %s, not unbound (vf_driver none)",
 					 vf->l.addr, drv) : NULL;

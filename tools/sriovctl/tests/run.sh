@@ -821,7 +821,18 @@ check wait-vf-held 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not ready (time
  wait_vfs enp1s0 'driver=vfio-pci netdev=- irqs=- iommu_group=- group_alone=- vf_driver=vfio-pci in_use=no settings=unset') &
 check wait-until-vf-let-go 0 "" "$bin" --root "$W" wait --timeout 20
 wait
-rm -rf "$W/sys/bus"
+# Held until its PF's interface is up: ready while it is down (network
+# configuration brings it up after sriov-helper-wait.service), late once
+# it is up (the module is letting the VF go).
+echo sriov_helper_pf_down > "$W/sys/bus/pci/devices/0000:01:10.0/driver_override"
+mkdir -p "$W/sys/class/net/enp1s0"
+echo 0x1002 > "$W/sys/class/net/enp1s0/flags"
+wait_vfs enp1s0 'driver=- netdev=- irqs=- iommu_group=- group_alone=- vf_driver=auto in_use=no settings=unset'
+check wait-vf-held-pf-down 0 "" "$bin" --root "$W" wait --timeout 0.2
+echo 0x1003 > "$W/sys/class/net/enp1s0/flags"
+check wait-vf-held-pf-up 1 "sriovctl: 0000:01:00.0 applied; 1 of 1 VFs not ready (timed out after 0.2 s): 0000:01:10.0 held until enp1s0 is up, which it now is" \
+	"$bin" --root "$W" wait --timeout 0.2
+rm -rf "$W/sys/bus" "$W/sys/class/net/enp1s0"
 wait_vfs enp1s0 'driver=igbvf netdev=eth1 irqs=- iommu_group=- group_alone=- vf_driver=none in_use=no settings=unset' \
 	'driver=? netdev=? irqs=? iommu_group=- group_alone=- vf_driver=auto in_use=? settings=unset'
 check wait-vf-none-busy 1 "sriovctl: 0000:01:00.0 applied; 2 of 2 VFs not ready (timed out after 0.2 s): 0000:01:10.0 on igbvf, not unbound (vf_driver none), 0000:01:11.0 busy (its device lock is held)" \

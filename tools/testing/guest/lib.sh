@@ -134,10 +134,39 @@ reset_all() {
 	return 0
 }
 
+# netcfg_start: what a host's network configuration does for the PFs it
+# has a stanza for (ifupdown's allow-hotplug, NetworkManager): bring an
+# SR-IOV PF's interface up when it appears (at igb's bind, a rebind, a
+# hot-add), once; an interface taken down later stays down. From netlink
+# events (ip monitor), with shell builtins only: a fork costs most of a
+# second on the debug kernel. A scenario that needs its PF down calls
+# netcfg_off (for the rest of the scenario).
+netcfg_start() {
+	/bin/ip -o monitor link 2>/dev/null | {
+		seen=
+		while read -r idx name rest; do
+			name=${name%:}
+			name=${name%@*}
+			[ -e "/sys/class/net/$name/device/sriov_totalvfs" ] || continue
+			[ -e /tmp/netcfg-off ] && continue
+			case " $seen " in
+			*" $idx "*) continue ;;
+			esac
+			seen="$seen $idx"
+			/bin/ip link set dev "$name" up
+		done
+	} &
+}
+
+netcfg_off() {
+	: > /tmp/netcfg-off
+}
+
 # A scenario may set RESULT_NOTE: figures for its result line.
 run_scenario() {
 	FAIL_WHY=
 	RESULT_NOTE=
+	rm -f /tmp/netcfg-off
 	# Reset first: it waits for the previous scenario's work (device_lock,
 	# rmmod), so that its late messages land before this one's mark.
 	if ! reset_all; then

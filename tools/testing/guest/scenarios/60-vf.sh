@@ -153,15 +153,18 @@ t_vfdrv_vfio() {
 }
 
 # MAC, VLAN, spoof check and trust through the PF, read back with ip and
-# from each VF's own netdev. Applied at creation, again after the PF
-# driver is unbound and bound, and again after someone else re-creates
-# the VFs through sysfs. The first two with the PF's interface down, as
-# at boot before networking: igbvf cannot take its MAC from igb then, and
-# status says so, naming what the VF has; the PF coming up reloads the
-# idle VFs, which then have it.
+# from each VF's own netdev. Applied at creation and again after the PF
+# driver is unbound and bound, both with the PF's interface down, as at
+# boot before networking: the VFs wait, unbound, for it to come up (igb
+# answers its VFs only then), and take their MAC at their first probe,
+# without a mailbox timeout. Again after someone else re-creates the VFs
+# through sysfs with the PF up. Then without the wait (pf_up_wait=0): the
+# VFs come up with igbvf's random MAC, status says so, and the PF coming
+# up reloads them.
 scenario vfcfg_apply
 t_vfcfg_apply() {
 	local round
+	netcfg_off
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
 	mkdir "$VFE" "$VFE/vf0" "$VFE/vf1" "$VFE/vf2" || { fail "mkdir failed"; return; }
 	echo 02:00:00:00:00:10 > "$VFE/vf0/mac" &&
@@ -169,15 +172,21 @@ t_vfcfg_apply() {
 	echo on > "$VFE/vf2/trust" && echo 02:00:00:00:00:12 > "$VFE/vf2/mac" ||
 		{ fail "configfs writes failed"; return; }
 	expect_eq "$(cat "$VFE/vf0/status")" pending "vf0/status before vfs" || return
+	mark "vfcfg created"
 	echo 3 > "$VFE/vfs" || { fail "write vfs failed"; return; }
-	for round in created rebound recreated; do
-		expect_vfs "$PFDIR" 3 igbvf || return
+	for round in created rebound recreated nowait; do
 		case $round in
 		created|rebound)
+			expect_vfs_held_pf_down 3 || return
+			pf_link_up || { fail "PF link not up ($round)"; return; }
+			;;
+		nowait)
+			expect_vfs "$PFDIR" 3 igbvf || return
 			expect_mac_stale_pf_down 0 02:00:00:00:00:10 || return
 			pf_link_up || { fail "PF link not up ($round)"; return; }
 			;;
 		esac
+		expect_vfs "$PFDIR" 3 igbvf || return
 		expect_status "$VFE/vf0" applied || return
 		expect_status "$VFE/vf1" applied || return
 		expect_status "$VFE/vf2" applied || return
@@ -189,24 +198,32 @@ t_vfcfg_apply() {
 		expect_vf_line 2 "link/ether 02:00:00:00:00:12" || return
 		expect_vf_line 2 "trust on" || return
 		vf_line_has 0 "vlan" && { fail "vf 0 has a VLAN: $(vf_line 0)"; return; }
+		overrides_are "$PFDIR" "(null)" ||
+			{ fail "driver_override after the pass ($round): $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"; return; }
+		[ $round = nowait ] ||
+			expect_eq "$(since "vfcfg $round" | grep -cE 'igbvf .*(Assigning random MAC|PF still in reset)')" 0 \
+				"igbvf lines of a VF that could not reach igb ($round)" || return
 		case $round in
 		created)
-			mark rebind
+			mark "vfcfg rebound"
 			echo $PF > /sys/bus/pci/drivers/igb/unbind
 			vf_line 0 >/dev/null 2>&1 && { fail "VFs left after unbind"; return; }
 			echo $PF > /sys/bus/pci/drivers/igb/bind
 			;;
 		rebound)
-			# Not through us: an admin's or a script's sysfs writes,
-			# with the PF up: the VFs take their MAC at probe.
-			mark recreate
+			# Not through us: an admin's or a script's sysfs writes.
+			mark "vfcfg recreated"
 			echo 0 > "$PFDIR/sriov_numvfs" && echo 3 > "$PFDIR/sriov_numvfs" ||
 				{ fail "sriov_numvfs writes failed"; return; }
 			;;
+		recreated)
+			echo 0 > /sys/module/sriov_helper/parameters/pf_up_wait &&
+			ip link set dev "$(pf_netdev)" down &&
+			echo 0 > "$PFDIR/sriov_numvfs" && echo 3 > "$PFDIR/sriov_numvfs" ||
+				{ fail "writes for nowait failed"; return; }
+			;;
 		esac
 	done
-	expect_eq "$(since recreate | grep -cE 'igbvf .*(Assigning random MAC|PF still in reset)')" 0 \
-		"igbvf lines of a VF that could not reach igb" || return
 	expect_status "$VFE" "applied 3"
 }
 
@@ -317,6 +334,16 @@ vf_own_mac_is() {
 expect_vf_own_mac() {
 	wait_for 30 vf_own_mac_is "$1" "$2" ||
 		fail "$(basename "$(readlink -f "$1")")'s own netdev has '$(vf_own_mac "$1")', not '$2'"
+}
+
+# expect_vfs_held_pf_down N: N VFs, unbound, held until the PF's interface
+# is up, which the entry's status says.
+expect_vfs_held_pf_down() {
+	wait_for 30 vfs_unbound "$PFDIR" "$1" || { fail "not $1 unbound VFs: $(ls -l "$PFDIR"/virtfn*/driver 2>&1 | tr '\n' ' ')"; return; }
+	wait_for 30 overrides_are "$PFDIR" sriov_helper_pf_down ||
+		{ fail "driver_override while the PF is down: $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"; return; }
+	expect_status "$VFE" "applied $1
+$1 VFs held until $(pf_netdev) is up: igb answers its VFs only while its interface is up (probed anyway 120 s after they were made)"
 }
 
 # expect_mac_stale_pf_down N MAC: vfN/status says that igb has MAC for VF
