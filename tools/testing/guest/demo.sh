@@ -71,6 +71,12 @@ say "The card's command:"
 run "/sbin/modprobe sriov_helper pf=01:00.0,vfs=7"
 await 120 "the kernel message '7 VFs enabled'" \
 	sh -c "dmesg | grep -q 'sriov_helper: 7 VFs enabled'"
+await 60 "7 VFs waiting, unbound" vfs_settled 7 none
+say "They wait, unbound, for the PF's interface: igb answers its VFs only while it is up, and a VF probed before would spin 2 s in mailbox timeouts and take a random MAC:"
+show_vfs
+run "cat $PFDIR/virtfn0/driver_override"
+say "The PF's interface up, as networking brings it up at boot: the VFs go to igbvf:"
+run "/bin/ip link set $PFNET up"
 await 120 "7 VFs on igbvf, each with its netdev" vfs_settled 7 igbvf
 run "dmesg | grep sriov_helper: | grep -v taint"
 run "cat $PFDIR/sriov_numvfs"
@@ -117,9 +123,9 @@ run "cat $E/vf0/status"
 run "/bin/ip link show dev $PFNET"
 show_vfs
 VF0NET=$(ls "$PFDIR/virtfn0/net")
-say "VF 0's interface down, and the PF's up, as networking brings it up (igb answers its VFs only then): sriov_helper reloads the idle VF's driver, which takes the MAC:"
+say "VF 0's interface down (its user is done with it), and the MAC written again: sriov_helper reloads the idle VF's driver, which takes it:"
 run "/bin/ip link set $VF0NET down"
-run "/bin/ip link set $PFNET up"
+run "echo 02:00:00:00:00:10 > $E/vf0/mac"
 await 60 "vf0/status 'applied'" grep -qx applied "$E/vf0/status"
 await 30 "VF 0's own netdev with 02:00:00:00:00:10" \
 	sh -c "grep -qx 02:00:00:00:00:10 $PFDIR/virtfn0/net/*/address"
