@@ -298,6 +298,7 @@ enum sriovh_vf_verdict {
 	SRIOVH_VF_UNLOADED,	/* the chosen driver is not loaded */
 	SRIOVH_VF_NO_IOMMU,	/* a vfio driver without an IOMMU */
 	SRIOVH_VF_ELSEWHERE,	/* bound elsewhere or unbound otherwise */
+	SRIOVH_VF_WAITING,	/* held for its PF's interface: status says so */
 	SRIOVH_NR_VF_VERDICTS,
 };
 
@@ -742,6 +743,11 @@ static bool sriovh_vf_judge(struct pci_dev *pf, struct pci_dev *vf,
 
 	if (!sriovh_vf_trylock(vf, busy, len))
 		return false;
+	if (!vf->dev.driver && sriovh_vf_held(vf)) {
+		device_unlock(&vf->dev);
+		*v = SRIOVH_VF_WAITING;
+		return true;
+	}
 	there = sriovh_vf_there(sriovh_driver_of(vf), d);
 	in_use = !there && sriovh_vf_in_use(vf, why, sizeof(why));
 	device_unlock(&vf->dev);
@@ -852,6 +858,8 @@ bool sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 			all = false;
 			continue;
 		}
+		if (v == SRIOVH_VF_WAITING)
+			continue;
 		st.total++;
 		if (!st.count[v]++)
 			st.first[v] = d;
