@@ -397,3 +397,36 @@ t_vf_mac_at_probe() {
 	overrides_are "$PFDIR" "(null)" ||
 		fail "driver_override without an entry: $(cat "$PFDIR"/virtfn*/driver_override)"
 }
+
+# Issue 20: VFs for a host driver wait, unbound, while the igb PF's
+# interface is down; the wait never outlives what it was for: the entry
+# removed, the module unloaded, pf_up_wait's bound. The PF's interface
+# coming up is vfcfg_apply's.
+scenario vf_wait_pf_up
+t_vf_wait_pf_up() {
+	netcfg_off
+	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	mkdir "$VFE" && echo 2 > "$VFE/vfs" || { fail "configfs writes failed"; return; }
+	expect_vfs_held_pf_down 2 || return
+	mark "wait rmdir"
+	rmdir "$VFE" || { fail "rmdir failed"; return; }
+	expect_vfs "$PFDIR" 2 igbvf 60 || return
+	overrides_are "$PFDIR" "(null)" ||
+		{ fail "driver_override after rmdir: $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"; return; }
+	# Held again (from pf=), then the module unloaded.
+	rmmod sriov_helper && echo 0 > "$PFDIR/sriov_numvfs" &&
+	modprobe sriov_helper pf=01:00.0,vfs=2 || { fail "reload failed"; return; }
+	wait_for 30 vfs_unbound "$PFDIR" 2 && wait_for 30 overrides_are "$PFDIR" sriov_helper_pf_down ||
+		{ fail "not held from pf=: $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"; return; }
+	rmmod sriov_helper || { fail "rmmod failed"; return; }
+	expect_vfs "$PFDIR" 2 igbvf 60 || return
+	overrides_are "$PFDIR" "(null)" ||
+		{ fail "driver_override after rmmod: $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"; return; }
+	# The bound: probed anyway, pf_up_wait seconds after the VFs were made.
+	echo 0 > "$PFDIR/sriov_numvfs" &&
+	modprobe sriov_helper pf_up_wait=3 pf=01:00.0,vfs=2 || { fail "modprobe pf_up_wait=3 failed"; return; }
+	wait_for 30 overrides_are "$PFDIR" sriov_helper_pf_down || { fail "not held with pf_up_wait=3"; return; }
+	expect_vfs "$PFDIR" 2 igbvf 60 || return
+	overrides_are "$PFDIR" "(null)" ||
+		fail "driver_override after pf_up_wait: $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"
+}
