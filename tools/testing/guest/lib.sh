@@ -258,3 +258,74 @@ pf_link_up() {
 	nd=$(pf_netdev)
 	ip link set dev "$nd" up && wait_for 20 grep -qx 1 "/sys/class/net/$nd/carrier"
 }
+
+# vf_netdev N: VF N's own network device, if it has one.
+vf_netdev() {
+	ls "$PFDIR/virtfn$1/net" 2>/dev/null | head -n1
+}
+
+# is_up NETDEV: administratively up (IFF_UP in its flags).
+is_up() {
+	[ $(( $(cat "/sys/class/net/$1/flags") & 1 )) = 1 ]
+}
+
+# mac_line N MAC: the line of vfN/status for its MAC, told from what VF N
+# itself has now (sriov_helper(4), Per-VF status): applied when it has no
+# host netdev (unbound: its driver reads the PF's table at probe) or its
+# netdev shows MAC; else what it has and why. QEMU's igb never answers
+# igbvf's reset handshake (measured: PF up or down, inside the enable or
+# after it, with or without a MAC), so on this test bed an igbvf VF always
+# has a random MAC: tests assert that status tells the truth about it,
+# whichever it is, and assert the MAC itself where no igbvf reads it.
+mac_line() {
+	local nd has pfnd
+	nd=$(vf_netdev "$1")
+	has=
+	[ -n "$nd" ] && has=$(cat "/sys/class/net/$nd/address")
+	if [ -z "$nd" ] || [ "$has" = "$2" ]; then
+		echo "mac: applied"
+		return
+	fi
+	pfnd=$(pf_netdev)
+	if is_up "$nd"; then
+		echo "mac: igb has $2 for VF $1, but the VF's own $nd has $has and is in use (up, or in another network namespace): igbvf takes its MAC at probe; reload it to take this one (sriov_helper does not disrupt a VF in use)"
+	elif ! is_up "$pfnd"; then
+		echo "mac: igb has $2 for VF $1, but the VF's own $nd has $has: igbvf takes its MAC at probe, and igb answers its VFs only while its interface $pfnd is up; the VF's driver is reloaded when $pfnd comes up, if $nd is down then"
+	else
+		echo "mac: igb has $2 for VF $1, but the VF's own $nd has $has after its driver igbvf was reloaded"
+	fi
+}
+
+# mac_status N MAC [FAILED OTHER_LINES]: all of vfN/status for a set with
+# a MAC (first, in key order) and other keys: FAILED are the other keys a
+# driver refused ("link_state, query_rss"), OTHER_LINES their lines.
+mac_status() {
+	local ml failed
+	ml=$(mac_line "$1" "$2")
+	if [ "$ml" = "mac: applied" ] && [ -z "$3" ]; then
+		echo applied
+		return
+	fi
+	failed=$3
+	[ "$ml" = "mac: applied" ] || failed="mac${failed:+, $failed}"
+	if [ -n "$4" ]; then
+		printf 'failed: %s\n%s\n%s\n' "$failed" "$ml" "$4"
+	else
+		printf 'failed: %s\n%s\n' "$failed" "$ml"
+	fi
+}
+
+# expect_status_of ENTRY CMD...: ENTRY/status must come to be what CMD
+# prints, CMD run again at every poll (what a VF has can change).
+expect_status_of() {
+	local f=$1
+	shift
+	wait_for 60 sh_status_is "$f" "$@" ||
+		fail "$f/status: expected '$("$@")', got '$(cat "$f/status")'"
+}
+
+sh_status_is() {
+	local f=$1
+	shift
+	[ "$(cat "$f/status")" = "$("$@")" ]
+}

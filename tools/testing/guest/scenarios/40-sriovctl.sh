@@ -9,18 +9,17 @@ scenario sriovctl_roundtrip debug-only
 t_sriovctl_roundtrip() {
 	local opts rc
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
-	# Up, so that igbvf can take the MAC set below (its reload).
+	# Up, as networking brings it up: the VFs wait for it (igb).
 	pf_link_up || { fail "PF link not up"; return; }
 	$SRIOVCTL set 01:00.0 vfs=3 irq_cpus=1 || { fail "sriovctl set failed"; return; }
 	expect_vfs "$PFDIR" 3 igbvf || return
 	wait_for 30 grep -qx "applied 3" "$CFS/0000:01:00.0/status" ||
 		{ fail "status: $(cat "$CFS/0000:01:00.0/status")"; return; }
 	$SRIOVCTL vf 01:00.0 1 mac=02:00:00:00:00:21 trust=on || { fail "sriovctl vf failed"; return; }
-	wait_for 30 grep -qx "applied" "$CFS/0000:01:00.0/vf1/status" ||
-		{ fail "vf1 status: $(cat "$CFS/0000:01:00.0/vf1/status")"; return; }
+	expect_status_of "$CFS/0000:01:00.0/vf1" mac_status 1 02:00:00:00:00:21 "" "trust: applied" || return
 	expect_eq "$($SRIOVCTL list | sed -n 2,3p)" \
 		"0000:01:00.0   3      clamp         spread  1         auto       applied 3
-  vf1  mac=02:00:00:00:00:21 trust=on  applied" "sriovctl list" || return
+  vf1  mac=02:00:00:00:00:21 trust=on  $(mac_status 1 02:00:00:00:00:21 "" "trust: applied" | head -n1)" "sriovctl list" || return
 	ip link show dev "$(ls "$PFDIR/net")" | grep -q "vf 1 .*link/ether 02:00:00:00:00:21" ||
 		{ fail "ip link: $(ip link show dev "$(ls "$PFDIR/net")" | tr '\n' '|')"; return; }
 	$SRIOVCTL --json show 01:00.0 | grep -q '"numvfs":3,' ||

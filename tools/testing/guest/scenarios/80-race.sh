@@ -81,7 +81,7 @@ special_scenario race_writers
 t_race_writers() {
 	local w pids= end
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
-	# Up, so that igbvf can take vf1's last MAC (its reload).
+	# Up, as networking brings it up: the VFs wait for it (igb).
 	pf_link_up || { fail "PF link not up"; return; }
 	mkdir "$RE" "$RE/vf1" && echo 2 > "$RE/vfs" || { fail "set-up failed"; return; }
 	expect_vfs "$PFDIR" 2 igbvf || return
@@ -121,7 +121,7 @@ t_race_writers() {
 		{ fail "final writes failed"; return; }
 	expect_vfs "$PFDIR" 3 igbvf 120 || return
 	wait_for 60 grep -qx "applied 3" "$RE/status" || { fail "status: $(cat "$RE/status")"; return; }
-	wait_for 60 grep -qx applied "$RE/vf1/status" || { fail "vf1: $(cat "$RE/vf1/status")"; return; }
+	expect_status_of "$RE/vf1" mac_status 1 02:00:00:00:00:aa "" "vlan: applied" || return
 	ip link show dev "$(ls "$PFDIR/net")" | tr -s ' ' | grep -q "vf 1 link/ether 02:00:00:00:00:aa.*vlan 7," ||
 		{ fail "ip link: $(ip link show dev "$(ls "$PFDIR/net")" | grep 'vf 1')"; return; }
 	RESULT_NOTE="8000 writes, inventory read alongside"

@@ -190,8 +190,7 @@ t_fault_work() {
 	fault_setup || return
 	modprobe igb && modprobe sriov_helper || { fail "modprobe failed"; return; }
 	wait_for 10 test -e "$PFDIR/driver" || { fail "igb did not bind"; return; }
-	# Up, so that igbvf takes vf1's MAC at probe (it is up, so in use, when
-	# the MAC changes: the change comes with the re-creation).
+	# Up, as networking brings it up: the VFs wait for it (igb).
 	pf_link_up || { fail "PF link not up"; return; }
 	mkdir "$FE" "$FE/vf1" && echo 02:00:00:00:01:01 > "$FE/vf1/mac" &&
 		echo 2 > "$FE/vfs" || { fail "set-up failed"; return; }
@@ -214,7 +213,7 @@ t_fault_work() {
 	[ "$failed" -ge 1 ] || { fail "no allocation failed while injecting"; return; }
 	expect_vfs "$PFDIR" 4 igbvf 90 || return
 	wait_for 60 grep -qx "applied 4" "$FE/status" || { fail "status: $(cat "$FE/status")"; return; }
-	wait_for 60 grep -qx applied "$FE/vf1/status" || { fail "vf1 status: $(cat "$FE/vf1/status")"; return; }
+	expect_status_of "$FE/vf1" mac_status 1 02:00:00:00:01:04 || return
 	ip link show "$(ls "$PFDIR/net")" | grep -q "vf 1 .*02:00:00:00:01:04" ||
 		{ fail "vf 1 MAC: $(ip link show "$(ls "$PFDIR/net")" | grep 'vf 1')"; return; }
 	vfs_up "$PFDIR"
