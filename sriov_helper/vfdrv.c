@@ -509,7 +509,7 @@ static bool sriovh_vf_lock_briefly(struct pci_dev *vf)
 	while (!device_trylock(&vf->dev)) {
 		if (waited >= 1000) {
 			pci_warn(vf, "sriov_helper: device lock busy at unload: a hold of ours (driver_override %s) is not looked for on this VF\n",
-				SRIOVH_HOLD);
+				 SRIOVH_HOLD);
 			return false;
 		}
 		msleep(20);

@@ -23,6 +23,7 @@
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
 #include <linux/pci.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 /*
@@ -44,18 +45,24 @@ static inline int sriovh_set_driver_override(struct pci_dev *pdev,
 }
 
 /*
- * Is a PCI device's driver_override @name? Newer kernels read it under
- * its own spinlock (device_match_driver_override()); before, 6.1's
- * driver_set_override() writes pdev->driver_override under
- * device_lock(dev), which the caller then holds.
+ * Is a PCI device's driver_override @name? Newer kernels keep it under
+ * its own spinlock: the body of device_match_driver_override()
+ * (include/linux/device.h), spelled out because sparse cannot follow the
+ * guard() it takes that lock with. Before, 6.1's driver_set_override()
+ * writes pdev->driver_override under device_lock(dev), which the caller
+ * then holds.
  */
 static inline bool sriovh_driver_override_is(struct pci_dev *pdev,
 					     const char *name)
 {
 #ifdef SRIOVH_HAVE_DEVICE_DRIVER_OVERRIDE
-	struct device_driver drv = { .name = name };
+	bool is;
 
-	return device_match_driver_override(&pdev->dev, &drv) == 1;
+	spin_lock(&pdev->dev.driver_override.lock);
+	is = pdev->dev.driver_override.name &&
+	     !strcmp(pdev->dev.driver_override.name, name);
+	spin_unlock(&pdev->dev.driver_override.lock);
+	return is;
 #else
 	device_lock_assert(&pdev->dev);
 	return pdev->driver_override && !strcmp(pdev->driver_override, name);
