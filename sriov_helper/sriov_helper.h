@@ -50,6 +50,10 @@ struct sriovh_vfset {
 	int numvfs;		/* VFs the PF had then; -1: no netdev */
 	char drv[32];		/* the PF driver asked */
 	struct sriovh_vfres res[SRIOVH_NR_VKEYS];
+	/* msix: what its refusal names, and what a write gave (vfcfg.c) */
+	u32 msix_total;		/* the PF's sriov_vf_total_msix, for -ERANGE */
+	char msix_bound[32];	/* the VF's driver, for -EBUSY */
+	u16 msix_table;		/* the VF's table size after our write */
 };
 
 /* One configured target: "apply @vfs to the PF(s) that @target names". */
