@@ -327,8 +327,8 @@ static const struct sriovh_parse_case sriovh_vfspec_cases[] = {
 	  "0000:01:00.0/0-3,vf_driver=vfio-pci;0000:01:00.0/4-6,vf_driver=igbvf" },
 	/* Every key, any order in, the canonical order out. */
 	{
-		"01:00.0/2,vf_driver=auto,port_guid=00:11:22:33:44:55:66:78,node_guid=00:11:22:33:44:55:66:77,max_tx_rate=100,min_tx_rate=10,query_rss=on,link_state=disable,trust=on,spoofchk=off,vlan_proto=802.1ad,qos=3,vlan=100,mac=02:00:00:00:00:01",
-		"0000:01:00.0/2,mac=02:00:00:00:00:01,vlan=100,qos=3,vlan_proto=802.1ad,spoofchk=off,trust=on,link_state=disable,query_rss=on,min_tx_rate=10,max_tx_rate=100,node_guid=00:11:22:33:44:55:66:77,port_guid=00:11:22:33:44:55:66:78,vf_driver=auto",
+		"01:00.0/2,msix=16,vf_driver=auto,port_guid=00:11:22:33:44:55:66:78,node_guid=00:11:22:33:44:55:66:77,max_tx_rate=100,min_tx_rate=10,query_rss=on,link_state=disable,trust=on,spoofchk=off,vlan_proto=802.1ad,qos=3,vlan=100,mac=02:00:00:00:00:01",
+		"0000:01:00.0/2,mac=02:00:00:00:00:01,vlan=100,qos=3,vlan_proto=802.1ad,spoofchk=off,trust=on,link_state=disable,query_rss=on,min_tx_rate=10,max_tx_rate=100,node_guid=00:11:22:33:44:55:66:77,port_guid=00:11:22:33:44:55:66:78,vf_driver=auto,msix=16",
 	},
 	/* ip-link(8)'s spellings: 802.1q, upper-case hex. */
 	{ "01:00.0/0,vlan=5,vlan_proto=802.1q", "0000:01:00.0/0,vlan=5,vlan_proto=802.1Q" },
@@ -339,6 +339,13 @@ static const struct sriovh_parse_case sriovh_vfspec_cases[] = {
 	{ "01:00.0/0,min_tx_rate=5,max_tx_rate=0", "0000:01:00.0/0,min_tx_rate=5,max_tx_rate=0" },
 	{ "10000:e1:00.1/0-127,link_state=auto,vf_driver=none",
 	  "10000:e1:00.1/0-127,link_state=auto,vf_driver=none" },
+	/* MSI-X counts: the spec's table sizes, 1-2048, on a range too. */
+	{ "01:00.0/0-7,msix=8", "0000:01:00.0/0-7,msix=8" },
+	{ "01:00.0/0,msix=1", "0000:01:00.0/0,msix=1" },
+	{ "01:00.0/0,msix=2048", "0000:01:00.0/0,msix=2048" },
+	{ "01:00.0/0,msix=0016", "0000:01:00.0/0,msix=16" },
+	{ "01:00.0/0,msix=4,vf_driver=vfio-pci",
+	  "0000:01:00.0/0,vf_driver=vfio-pci,msix=4" },
 	{ "", "" },
 	/* What a driver could not take as one request. */
 	{
@@ -376,11 +383,25 @@ static const struct sriovh_parse_case sriovh_vfspec_cases[] = {
 	  "error: multicast address: a VF needs a unicast MAC: mac=01:00:5e:00:00:01" },
 	{ "01:00.0/0,vf_driver=../x",
 	  "error: a driver name has only letters, digits, '_' and '-': vf_driver=../x" },
+	{ "01:00.0/0,msix=0",
+	  "error: msix is the VF's MSI-X vector count, decimal 1-2048: msix=0" },
+	{ "01:00.0/0,msix=2049",
+	  "error: msix is the VF's MSI-X vector count, decimal 1-2048: msix=2049" },
+	{ "01:00.0/0,msix=65536",
+	  "error: msix is the VF's MSI-X vector count, decimal 1-2048: msix=65536" },
+	{ "01:00.0/0,msix=0x8",
+	  "error: msix is the VF's MSI-X vector count, decimal 1-2048: msix=0x8" },
+	{ "01:00.0/0,msix=-1",
+	  "error: msix is the VF's MSI-X vector count, decimal 1-2048: msix=-1" },
+	{ "01:00.0/0,msix= 8",
+	  "error: msix is the VF's MSI-X vector count, decimal 1-2048: msix= 8" },
+	{ "01:00.0/0,msix=",
+	  "error: msix is the VF's MSI-X vector count, decimal 1-2048: msix=" },
 	/* Keys and separators. */
 	{ "01:00.0/0,trust=on,trust=off", "error: key given twice: trust=off" },
 	{
 		"01:00.0/0,vfs=3",
-		"error: unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver): vfs",
+		"error: unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver, msix): vfs",
 	},
 	{ "01:00.0/0,trust", "error: expected key=value: trust" },
 	{ "01:00.0/0,", "error: trailing comma: ," },

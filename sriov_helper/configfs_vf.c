@@ -2,7 +2,8 @@
 /*
  * /sys/kernel/config/sriov_helper/<PF address>/vfN/ and .../vfN-M/
  *   mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss,
- *   min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver  (rw)
+ *   min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver,
+ *   msix                                                        (rw)
  *   status                                                      (ro)
  *
  * A directory is a set of VFs, one (vf3) or a range (vf0-3), counted from
@@ -123,6 +124,7 @@ SRIOVH_VF_ATTR(max_tx_rate);
 SRIOVH_VF_ATTR(node_guid);
 SRIOVH_VF_ATTR(port_guid);
 SRIOVH_VF_ATTR(vf_driver);
+SRIOVH_VF_ATTR(msix);
 
 static ssize_t sriovh_vf_status_show(struct config_item *item, char *page)
 {
@@ -157,6 +159,7 @@ static struct configfs_attribute *sriovh_vf_attrs[] = {
 	&sriovh_vf_attr_node_guid,
 	&sriovh_vf_attr_port_guid,
 	&sriovh_vf_attr_vf_driver,
+	&sriovh_vf_attr_msix,
 	&sriovh_vf_attr_status,
 	NULL,
 };

@@ -108,7 +108,7 @@ static const struct kernel_param_ops sriovh_vf_ops = {
 module_param_cb(pf, &sriovh_pf_ops, &sriovh_pf_raw, 0444);
 MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail][,irq=spread|off][,irq_cpus=LIST][,vf_driver=auto|none|DRIVER] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
 module_param_cb(vf, &sriovh_vf_ops, &sriovh_vf_raw, 0444);
-MODULE_PARM_DESC(vf, "per-VF settings: [DOMAIN:]BB:DD.F/N[-M],key=value,... with keys mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver; repeat vf= or separate entries with ';'");
+MODULE_PARM_DESC(vf, "per-VF settings: [DOMAIN:]BB:DD.F/N[-M],key=value,... with keys mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver, msix; repeat vf= or separate entries with ';'");
 
 static void sriovh_params_free(struct list_head *rules, struct list_head *sets)
 {

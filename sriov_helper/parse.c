@@ -585,6 +585,7 @@ static const char * const sriovh_vf_key_names[SRIOVH_NR_VKEYS] = {
 	[SRIOVH_VK_NODE_GUID] = "node_guid",
 	[SRIOVH_VK_PORT_GUID] = "port_guid",
 	[SRIOVH_VK_VF_DRIVER] = "vf_driver",
+	[SRIOVH_VK_MSIX] = "msix",
 };
 
 /* Return: the key that is exactly s[0..len), or -1. */
@@ -769,6 +770,19 @@ int sriovh_parse_vf_value(enum sriovh_vf_key k, const char *s, size_t len,
 	case SRIOVH_VK_VF_DRIVER:
 		ret = sriovh_parse_vf_driver(s, len, &t.vf_driver, why);
 		break;
+	case SRIOVH_VK_MSIX:
+		/*
+		 * 0 is not a count: mlx5 takes it for its default, ice does
+		 * nothing (mlx5_core_sriov_set_msix_vec_count(),
+		 * ice_sriov_set_msix_vec_count()).
+		 */
+		if (sriovh_parse_u16(s, len, &n, why) || !n ||
+		    n > SRIOVH_MSIX_MAX) {
+			*why = "msix is the VF's MSI-X vector count, decimal 1-2048";
+			return -EINVAL;
+		}
+		t.msix = n;
+		break;
 	default:
 		*why = "unknown per-VF key";
 		return -EINVAL;
@@ -832,6 +846,8 @@ int sriovh_format_vf_value(enum sriovh_vf_key k, const struct sriovh_vfvals *v,
 	case SRIOVH_VK_VF_DRIVER:
 		return snprintf(buf, len, "%s",
 				sriovh_vf_driver_name(&v->vf_driver));
+	case SRIOVH_VK_MSIX:
+		return snprintf(buf, len, "%u", v->msix);
 	default:
 		return snprintf(buf, len, "%s", "");
 	}
@@ -885,6 +901,9 @@ void sriovh_vfvals_take(struct sriovh_vfvals *dst,
 		break;
 	case SRIOVH_VK_VF_DRIVER:
 		dst->vf_driver = src->vf_driver;
+		break;
+	case SRIOVH_VK_MSIX:
+		dst->msix = src->msix;
 		break;
 	default:
 		return;
@@ -1189,7 +1208,7 @@ static int sriovh_parse_vf_keys(const char *p, const char *end,
 		if (key < 0) {
 			sriovh_set_error(err, entry, entry_len, p,
 					 (size_t)(eq - p),
-					 "unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver)");
+					 "unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver, msix)");
 			return -EINVAL;
 		}
 		if (v->set & (1u << key)) {

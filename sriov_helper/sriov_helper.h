@@ -81,6 +81,10 @@ struct sriovh_vfset {
 	struct sriovh_vfres res[SRIOVH_NR_VKEYS];
 	struct sriovh_vfstale stale;	/* with res[MAC].err == -EAGAIN */
 	bool reloading;		/* a VF's driver is being reloaded for its MAC */
+	/* msix: what its refusal names, and what a write gave (vfcfg.c) */
+	u32 msix_total;		/* the PF's sriov_vf_total_msix, for -ERANGE */
+	char msix_bound[32];	/* the VF's driver, for -EBUSY */
+	u16 msix_table;		/* the VF's table size after our write */
 };
 
 /* One configured target: "apply @vfs to the PF(s) that @target names". */

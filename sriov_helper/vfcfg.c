@@ -19,6 +19,10 @@
  * operation carries together fail together: vlan, qos and vlan_proto
  * (ndo_set_vf_vlan), min_tx_rate and max_tx_rate (ndo_set_vf_rate).
  *
+ * msix, the VF's MSI-X vector count, is the PCI core's, not the netdev's:
+ * it goes through the PF driver's sriov_set_msix_vec_count() while the VF
+ * has no driver (sriovh_vf_set_msix()).
+ *
  * Rates depend on the PF's link: igb takes a VF rate only with the link up
  * and drops every VF's rate when the link speed changes
  * (igb_ndo_set_vf_bw(), igb_check_vf_rate_limit()), ixgbe checks the rate
@@ -39,8 +43,8 @@
 #define SRIOVH_VK(k)	(1u << SRIOVH_VK_##k)
 #define SRIOVH_VK_VLANS	(SRIOVH_VK(VLAN) | SRIOVH_VK(QOS) | SRIOVH_VK(VLAN_PROTO))
 #define SRIOVH_VK_RATES	(SRIOVH_VK(MIN_TX_RATE) | SRIOVH_VK(MAX_TX_RATE))
-/* What goes through the PF's netdev; vf_driver is the PCI core's. */
-#define SRIOVH_VK_NETDEV	(~SRIOVH_VK(VF_DRIVER) & \
+/* What goes through the PF's netdev; vf_driver and msix: the PCI core's. */
+#define SRIOVH_VK_NETDEV	(~(SRIOVH_VK(VF_DRIVER) | SRIOVH_VK(MSIX)) & \
 				 ((1u << SRIOVH_NR_VKEYS) - 1))
 
 /* For "igb has no VF <what> control": the operation each key needs. */
@@ -58,6 +62,7 @@ static const char * const sriovh_vk_op[SRIOVH_NR_VKEYS] = {
 	[SRIOVH_VK_NODE_GUID] = "GUID",
 	[SRIOVH_VK_PORT_GUID] = "GUID",
 	[SRIOVH_VK_VF_DRIVER] = "driver",
+	[SRIOVH_VK_MSIX] = "MSI-X count",
 };
 
 struct sriovh_vfset *sriovh_vfset_alloc(enum sriovh_source source,
@@ -110,6 +115,8 @@ int sriovh_vfset_store_locked(struct sriovh_vfset *s, enum sriovh_vf_key k,
 	s->v = v;
 	s->gen++;
 	s->done = false;
+	if (k == SRIOVH_VK_MSIX)
+		s->msix_table = 0;	/* what the driver gave for the old count */
 	return 0;
 }
 
@@ -196,6 +203,27 @@ static int sriovh_stale_why(const struct sriovh_vfset *s, char *buf,
 	return n;
 }
 
+/* Why msix was refused: the refusals of sriovh_vf_set_msix(). */
+static int sriovh_msix_why(const struct sriovh_vfset *s, char *buf, size_t len)
+{
+	switch (s->res[SRIOVH_VK_MSIX].err) {
+	case -EOPNOTSUPP:
+		return scnprintf(buf, len, "%s cannot set a VF's MSI-X count",
+				 s->drv);
+	case -ERANGE:
+		return scnprintf(buf, len,
+				 "%u is above the PF's sriov_vf_total_msix, %u (the vectors %s has for its VFs)",
+				 s->v.msix, s->msix_total, s->drv);
+	case -EBUSY:
+		if (!s->msix_bound[0])
+			break;
+		return scnprintf(buf, len,
+				 "VF is bound to %s; the MSI-X count is set only before its first probe (re-create the VFs, e.g. write 0 then N to vfs)",
+				 s->msix_bound);
+	}
+	return scnprintf(buf, len, "%s refused msix %u", s->drv, s->v.msix);
+}
+
 /*
  * Why key @k was refused, in words: "igb has no VF link state control",
  * "igb refused vlan 100 vlan_proto 802.1ad". Told from the errno and the
@@ -211,6 +239,8 @@ static int sriovh_vfres_why(const struct sriovh_vfset *s, enum sriovh_vf_key k,
 	unsigned int j;
 	int n;
 
+	if (k == SRIOVH_VK_MSIX)
+		return sriovh_msix_why(s, buf, len);
 	if (err == -ENODEV)
 		return scnprintf(buf, len, "the PF has no network device (driver %s)",
 				 s->drv);
@@ -387,6 +417,9 @@ struct sriovh_vf_outcome {
 	u32 nolink;	/* keys refused while the PF had no carrier */
 	struct sriovh_vfstale stale;	/* err[MAC] is -EAGAIN */
 	bool reload;	/* its driver is reloaded for the MAC */
+	u32 msix_total;			/* for an msix -ERANGE */
+	char msix_bound[32];		/* for an msix -EBUSY */
+	u16 msix_table;			/* what our msix write gave */
 };
 
 /* Note @err for every key in @keys; status tells it in words. */
@@ -558,6 +591,70 @@ static void sriovh_vf_apply(struct net_device *nd, int vf,
 }
 
 /*
+ * msix: the VF's MSI-X vector count, what its sriov_vf_msix_count
+ * attribute sets (sriov_vf_msix_count_store(), drivers/pci/iov.c): the PF
+ * driver's sriov_set_msix_vec_count() (mlx5 and ice have one), with the
+ * PF's device_lock held (the caller's) and the VF's, and only while the VF
+ * has no driver: a VF driver sizes its queues and vectors at probe from
+ * the count it finds, so the kernel refuses a bound VF with -EBUSY, as we
+ * do. New VFs are held unbound until a pass has been over them once
+ * (vfdrv.c, apply.c), which is when this sets them; a VF bound already is
+ * not unbound for it: status says how to get there. The bound is the PF's
+ * sriov_vf_total_msix (sriov_vf_total_msix_show()). The VF's lock is
+ * tried, never waited for (sriovh_vf_trylock()).
+ *
+ * What the VF has is its MSI-X Table Size (pci_msix_vec_count()), read
+ * without a lock as lspci does: equal, nothing is written. ice gives a VF
+ * one vector more than asked, for its mailbox
+ * (ice_sriov_set_msix_vec_count()), so the size our write gave (@table,
+ * remembered by the set) counts as what was asked too.
+ *
+ * Return: false when the VF's lock was busy: judged in a later pass.
+ */
+static bool sriovh_vf_set_msix(struct pci_dev *pdev, struct pci_dev *vf,
+			       const struct sriovh_vfvals *v, u16 table,
+			       struct sriovh_vf_outcome *o, char *busy,
+			       size_t len)
+{
+	struct pci_driver *drv = pdev->driver;
+	const char *bound;
+	int have, ret;
+	u32 total;
+
+	have = pci_msix_vec_count(vf);
+	if (have == v->msix || (table && have == table))
+		return true;
+	if (!drv || !drv->sriov_set_msix_vec_count) {
+		sriovh_vf_refused(o, SRIOVH_VK(MSIX), -EOPNOTSUPP);
+		return true;
+	}
+	if (drv->sriov_get_vf_total_msix) {
+		total = drv->sriov_get_vf_total_msix(pdev);
+		if (v->msix > total) {
+			o->msix_total = total;
+			sriovh_vf_refused(o, SRIOVH_VK(MSIX), -ERANGE);
+			return true;
+		}
+	}
+	if (!sriovh_vf_trylock(vf, busy, len))
+		return false;
+	bound = sriovh_driver_of(vf);
+	if (bound) {
+		strscpy(o->msix_bound, bound, sizeof(o->msix_bound));
+		ret = -EBUSY;
+	} else {
+		ret = drv->sriov_set_msix_vec_count(vf, v->msix);
+		have = ret ? 0 : pci_msix_vec_count(vf);
+		if (have > 0)
+			o->msix_table = (u16)have;
+	}
+	device_unlock(&vf->dev);
+	if (ret)
+		sriovh_vf_refused(o, SRIOVH_VK(MSIX), ret);
+	return true;
+}
+
+/*
  * vf_driver of a set: is the VF where it was sent? Called with
  * device_lock(VF), which keeps its driver (and the name) in place.
  */
@@ -617,8 +714,15 @@ static void sriovh_vfset_merge(struct sriovh_vfset *s, u16 index,
 			r->nolink = o->nolink & (1u << k);
 			if (k == SRIOVH_VK_MAC && o->err[k] == -EAGAIN)
 				s->stale = o->stale;
+			if (k == SRIOVH_VK_MSIX) {
+				s->msix_total = o->msix_total;
+				strscpy(s->msix_bound, o->msix_bound,
+					sizeof(s->msix_bound));
+			}
 		}
 	}
+	if (o->msix_table)
+		s->msix_table = o->msix_table;
 }
 
 /* The PF's side of a check pass, read once under rtnl. */
@@ -692,10 +796,10 @@ out:
 }
 
 /*
- * One VF: copy its set's values under sriovh_lock, check its driver under
- * its own device_lock, set the rest under rtnl, check what the VF sees,
- * and merge the outcome back into the set if it is still the one in
- * force, at the same generation.
+ * One VF: copy its set's values under sriovh_lock, check its driver and
+ * set its MSI-X count under its own device_lock, set the rest under rtnl,
+ * check what the VF sees, and merge the outcome back into the set if it
+ * is still the one in force, at the same generation.
  */
 static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 			     const struct sriovh_pf_view *pv, bool *no_netdev,
@@ -707,6 +811,7 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 	struct net_device *nd;
 	int index = pci_iov_vf_id(vf);
 	bool all = true;
+	u16 table;
 	u32 gen;
 
 	if (index < 0)
@@ -716,6 +821,7 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 	if (set) {
 		v = set->v;
 		gen = set->gen;
+		table = set->msix_table;
 	}
 	mutex_unlock(&sriovh_lock);
 	if (!set)
@@ -735,6 +841,12 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 			o.tried &= ~SRIOVH_VK(VF_DRIVER);
 			all = false;
 		}
+	}
+	/* Before the netdev's keys: ice rebuilds the VF's VSI for a count. */
+	if ((v.set & SRIOVH_VK(MSIX)) &&
+	    !sriovh_vf_set_msix(pdev, vf, &v, table, &o, busy, len)) {
+		o.tried &= ~SRIOVH_VK(MSIX);
+		all = false;
 	}
 	if (v.set & SRIOVH_VK_NETDEV) {
 		rtnl_lock();
@@ -776,8 +888,8 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
  * sriov_configure() (igb takes rtnl inside it), and held for one VF at a
  * time.
  *
- * Return: false when a VF's lock was busy: its vf_driver key and what it
- * sees are judged in a later pass.
+ * Return: false when a VF's lock was busy: its vf_driver and msix keys,
+ * and what it sees, are judged in a later pass.
  */
 bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
 			struct list_head *reload, char *busy, size_t len)

@@ -27,12 +27,13 @@
  *                                  vf N" counts; decimal, no leading zeros)
  *   vkey    := mac | vlan | qos | vlan_proto | spoofchk | trust |
  *              link_state | query_rss | min_tx_rate | max_tx_rate |
- *              node_guid | port_guid | vf_driver
+ *              node_guid | port_guid | vf_driver | msix
  *
  * with the values ip-link(8) takes: mac and the GUIDs as hex octets with
  * ':', vlan 0-4094, qos 0-7 and vlan_proto 802.1Q|802.1ad only with vlan,
- * on|off, link_state auto|enable|disable, rates in Mb/s (0: no limit).
- * mac and the GUIDs name one VF: a range may not set them.
+ * on|off, link_state auto|enable|disable, rates in Mb/s (0: no limit);
+ * msix, the VF's MSI-X vector count (what sriov_vf_msix_count takes),
+ * decimal 1-2048. mac and the GUIDs name one VF: a range may not set them.
  */
 #ifndef _SRIOV_HELPER_PARSE_H
 #define _SRIOV_HELPER_PARSE_H
@@ -162,6 +163,7 @@ enum sriovh_vf_key {
 	SRIOVH_VK_NODE_GUID,
 	SRIOVH_VK_PORT_GUID,
 	SRIOVH_VK_VF_DRIVER,
+	SRIOVH_VK_MSIX,
 	SRIOVH_NR_VKEYS,
 };
 
@@ -186,6 +188,11 @@ enum sriovh_link_state {
 #define SRIOVH_RATE_MAX		0xffffffffu
 #define SRIOVH_QOS_MAX		7
 #define SRIOVH_VF_INDEX_MAX	65534
+/*
+ * A VF's MSI-X vector count: the MSI-X Table Size field holds N-1 in 11
+ * bits (PCI_MSIX_FLAGS_QSIZE), so a function has 1 to 2048 vectors.
+ */
+#define SRIOVH_MSIX_MAX		2048
 
 /* What is asked of some VFs; @set has bit k for each key k given. */
 struct sriovh_vfvals {
@@ -203,6 +210,7 @@ struct sriovh_vfvals {
 	u64 node_guid;
 	u64 port_guid;
 	struct sriovh_vfdrv vf_driver;
+	u16 msix;		/* MSI-X vectors, 1-SRIOVH_MSIX_MAX */
 };
 
 /* One vf= entry: VFs first..last of the PF at an address. */

@@ -207,7 +207,8 @@ void vfset_values(const struct vfset *s, const char *where,
 static bool vf_key_numeric(size_t k)
 {
 	return k == SRIOVH_VK_VLAN || k == SRIOVH_VK_QOS ||
-	       k == SRIOVH_VK_MIN_TX_RATE || k == SRIOVH_VK_MAX_TX_RATE;
+	       k == SRIOVH_VK_MIN_TX_RATE || k == SRIOVH_VK_MAX_TX_RATE ||
+	       k == SRIOVH_VK_MSIX;
 }
 
 static void list_set_text(struct buf *b, const struct vfset *s)

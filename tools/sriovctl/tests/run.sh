@@ -22,7 +22,7 @@ export SRIOVCTL_MODINFO=false
 export LC_ALL=C
 
 REL=6.1.0-sriovh-test
-VKEYS="mac vlan qos vlan_proto spoofchk trust link_state query_rss min_tx_rate max_tx_rate node_guid port_guid vf_driver"
+VKEYS="mac vlan qos vlan_proto spoofchk trust link_state query_rss min_tx_rate max_tx_rate node_guid port_guid vf_driver msix"
 USAGE=$("$bin" --help)
 
 ok() { echo "ok sriovctl/$1"; }
@@ -209,7 +209,8 @@ ENTRY          VFS    ON_BUS_RANGE  IRQ     IRQ_CPUS  VF_DRIVER  STATUS
 EOF
 )" "$bin" --root "$R" list
 
-# Every key of a set, null when unset; numbers for vlan, qos and the rates.
+# Every key of a set, null when unset; numbers for vlan, qos, the rates and
+# msix.
 nulls() {
 	local k s=""
 	for k in $VKEYS; do s+=",\"$k\":null"; done
@@ -348,10 +349,12 @@ check_true set-bad-input-changes-nothing "$(diff <(echo "$before") <(snapshot "$
 vf8_files=()
 for k in $VKEYS; do vf8_files+=("$c/0000:01:00.0/vf8/$k"); done
 # One VF, every key: each written in canonical form (802.1AD as 802.1ad,
-# the MAC in lower case), under the entry's own spelling.
+# the MAC in lower case, msix without its leading zero), under the entry's
+# own spelling.
 check vf-all-keys 0 "" "$bin" --root "$R" vf 01:00.0 8 mac=02:00:00:00:AB:08 vlan=7 qos=5 \
 	vlan_proto=802.1AD spoofchk=off trust=on link_state=enable query_rss=on min_tx_rate=10 \
-	max_tx_rate=1000 node_guid=00:11:22:33:44:55:66:77 port_guid=00:11:22:33:44:55:66:78 vf_driver=vfio-pci
+	max_tx_rate=1000 node_guid=00:11:22:33:44:55:66:77 port_guid=00:11:22:33:44:55:66:78 vf_driver=vfio-pci \
+	msix=064
 check vf-all-keys-files 0 "mac=02:00:00:00:ab:08
 vlan=7
 qos=5
@@ -364,9 +367,10 @@ min_tx_rate=10
 max_tx_rate=1000
 node_guid=00:11:22:33:44:55:66:77
 port_guid=00:11:22:33:44:55:66:78
-vf_driver=vfio-pci" files "${vf8_files[@]}"
+vf_driver=vfio-pci
+msix=64" files "${vf8_files[@]}"
 echo pending > "$c/0000:01:00.0/vf8/status"
-VF8='mac=02:00:00:00:ab:08 vlan=7 qos=5 vlan_proto=802.1ad spoofchk=off trust=on link_state=enable query_rss=on min_tx_rate=10 max_tx_rate=1000 node_guid=00:11:22:33:44:55:66:77 port_guid=00:11:22:33:44:55:66:78 vf_driver=vfio-pci'
+VF8='mac=02:00:00:00:ab:08 vlan=7 qos=5 vlan_proto=802.1ad spoofchk=off trust=on link_state=enable query_rss=on min_tx_rate=10 max_tx_rate=1000 node_guid=00:11:22:33:44:55:66:77 port_guid=00:11:22:33:44:55:66:78 vf_driver=vfio-pci msix=64'
 check vf-all-keys-list 0 "  vf7  trust=on  applied
   vf8  $VF8  pending
   vf10  mac=02:00:00:00:00:10 vlan=100 qos=3 vlan_proto=802.1ad spoofchk=off  waiting: VF 10 does not exist (3 VFs)" \
@@ -381,7 +385,7 @@ assert s == {"vfs": "8", "first": 8, "last": 8, "mac": "02:00:00:00:ab:08", "vla
              "link_state": "enable", "query_rss": "on", "min_tx_rate": 10,
              "max_tx_rate": 1000, "node_guid": "00:11:22:33:44:55:66:77",
              "port_guid": "00:11:22:33:44:55:66:78", "vf_driver": "vfio-pci",
-             "status": "pending"}, s
+             "msix": 64, "status": "pending"}, s
 '; then ok vf-all-keys-list-json; else bad vf-all-keys-list-json "$out"; fi
 VF8_LINE="0000:01:00.0/8,$(echo "$VF8" | tr ' ' ',')"
 check vf-all-keys-dump 0 "options sriov_helper vf=$VF8_LINE" \
@@ -401,7 +405,7 @@ qos=
 vlan_proto=
 max_tx_rate=0" files "$c/0000:01:00.0/vf8/"{vlan,qos,vlan_proto,max_tx_rate}
 check vf-unset-all 0 "" "$bin" --root "$R" vf 01:00.0 8 mac= vlan= spoofchk= trust= link_state= \
-	query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver=
+	query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver= msix=
 check vf-unset-all-list 0 "  vf8  -  pending" sh -c "'$bin' --root '$R' list | grep '^  vf8 '"
 
 # Ranges: one set for several VFs, made and changed like a vfN.
@@ -415,6 +419,15 @@ trust=off
 spoofchk=on" files "$c/0000:01:00.0/vf0-3/"{vf_driver,trust,spoofchk}
 check vf-range-dump 0 "options sriov_helper vf=0000:01:00.0/0-3,spoofchk=on,trust=off,vf_driver=vfio-pci" \
 	sh -c "'$bin' --root '$R' dump | grep '/0-3,'"
+# msix names no VF: a range takes it, and gives it back.
+check vf-range-msix 0 "" "$bin" --root "$R" vf 01:00.0 0-3 msix=2048
+check vf-range-msix-files 0 "msix=2048" files "$c/0000:01:00.0/vf0-3/msix"
+check vf-range-msix-dump 0 "options sriov_helper vf=0000:01:00.0/0-3,spoofchk=on,trust=off,vf_driver=vfio-pci,msix=2048" \
+	sh -c "'$bin' --root '$R' dump | grep '/0-3,'"
+check vf-range-msix-list 0 "  vf0-3  spoofchk=on trust=off vf_driver=vfio-pci msix=2048  pending" \
+	sh -c "echo pending > '$c/0000:01:00.0/vf0-3/status'; '$bin' --root '$R' list | grep '^  vf0-3 '"
+check vf-range-msix-unset 0 "" "$bin" --root "$R" vf 01:00.0 0-3 msix=
+check vf-range-msix-unset-files 0 "msix=" files "$c/0000:01:00.0/vf0-3/msix"
 # A hand-made entry named without its domain is the one used.
 check vf-entry-spelling 0 "" "$bin" --root "$R" vf 0000:02:00.0 1-2 link_state=auto
 check vf-entry-spelling-files 0 "link_state=auto" files "$c/02:00.0/vf1-2/link_state"
@@ -451,6 +464,11 @@ vfbad max-rate "invalid: a rate is decimal Mb/s, 0-4294967295 (0: no limit): 'ma
 vfbad node-guid "invalid: a GUID is eight hex octets, as 00:11:22:33:44:55:66:77: 'node_guid=00:11:22:33:44:55:66'" 01:00.0 3 node_guid=00:11:22:33:44:55:66
 vfbad port-guid "invalid: a GUID is eight hex octets, as 00:11:22:33:44:55:66:77: 'port_guid=00:11:22:33:44:55:66:7g'" 01:00.0 3 port_guid=00:11:22:33:44:55:66:7g
 vfbad vf-driver "invalid: a driver name has only letters, digits, '_' and '-': 'vf_driver=../vfio'" 01:00.0 3 vf_driver=../vfio
+vfbad msix-zero "invalid: msix is the VF's MSI-X vector count, decimal 1-2048: 'msix=0'" 01:00.0 3 msix=0
+vfbad msix-big "invalid: msix is the VF's MSI-X vector count, decimal 1-2048: 'msix=2049'" 01:00.0 3 msix=2049
+vfbad msix-hex "invalid: msix is the VF's MSI-X vector count, decimal 1-2048: 'msix=0x10'" 01:00.0 3 msix=0x10
+vfbad msix-negative "invalid: msix is the VF's MSI-X vector count, decimal 1-2048: 'msix=-4'" 01:00.0 3 msix=-4
+vfbad msix-range "invalid: msix is the VF's MSI-X vector count, decimal 1-2048: 'msix=8k'" 01:00.0 0-3 msix=8k
 vfbad qos-without-vlan "invalid: vf9 under 0000:01:00.0 would have qos=1: qos goes with a VLAN: set vlan too (0 for priority tags only)" 01:00.0 9 qos=1
 vfbad proto-without-vlan "invalid: vf9 under 0000:01:00.0 would have vlan_proto=802.1ad: vlan_proto goes with a VLAN: set vlan too" 01:00.0 9 vlan_proto=802.1ad
 vfbad vlan-unset-under-qos "invalid: vf10 under 0000:01:00.0 would have qos=3: qos goes with a VLAN: set vlan too (0 for priority tags only)" 01:00.0 10 vlan=
@@ -1319,8 +1337,8 @@ printf '%s\n' '# the admin' 'options sriov_helper vf="0000:0b:00.0/0,trust=on"' 
 STEPS="sriovctl unset 0000:01:00.0 7
 sriovctl unset 8086:10c9
 sriovctl set 0000:01:00.0,vfs=5,irq_cpus=0-1,4,vf_driver=vfio-pci
-sriovctl vf 0000:01:00.0 10 mac=02:00:00:00:00:10 vlan=101 qos=3 vlan_proto=802.1ad spoofchk=off trust= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver=
-sriovctl vf 0000:0b:00.0 0 trust=on mac= vlan= qos= vlan_proto= spoofchk= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver="
+sriovctl vf 0000:01:00.0 10 mac=02:00:00:00:00:10 vlan=101 qos=3 vlan_proto=802.1ad spoofchk=off trust= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver= msix=
+sriovctl vf 0000:0b:00.0 0 trust=on mac= vlan= qos= vlan_proto= spoofchk= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver= msix="
 before=$(snapshot "$R")
 check apply-dry-run 0 "$STEPS" apply --dry-run "$conf"
 check_true apply-dry-run-changes-nothing "$(diff <(echo "$before") <(snapshot "$R") | head -n3 | tr '\n' ' ')" \
@@ -1336,8 +1354,8 @@ check_true apply-changes-removed "$(ls "$c" "$c/0000:01:00.0")" test ! -e "$c/80
 # a count once written, so the entry goes and comes back without one.
 sed -i '/pf=0000:01:00.0,/d' "$conf"
 check apply-uncount 0 "sriovctl unset 0000:01:00.0
-sriovctl vf 0000:01:00.0 4-6 link_state=disable query_rss=on min_tx_rate=10 max_tx_rate=100 vf_driver=igbvf mac= vlan= qos= vlan_proto= spoofchk= trust= node_guid= port_guid=
-sriovctl vf 0000:01:00.0 10 mac=02:00:00:00:00:10 vlan=101 qos=3 vlan_proto=802.1ad spoofchk=off trust= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver=" \
+sriovctl vf 0000:01:00.0 4-6 link_state=disable query_rss=on min_tx_rate=10 max_tx_rate=100 vf_driver=igbvf mac= vlan= qos= vlan_proto= spoofchk= trust= node_guid= port_guid= msix=
+sriovctl vf 0000:01:00.0 10 mac=02:00:00:00:00:10 vlan=101 qos=3 vlan_proto=802.1ad spoofchk=off trust= link_state= query_rss= min_tx_rate= max_tx_rate= node_guid= port_guid= vf_driver= msix=" \
 	apply "$conf"
 check apply-uncount-files 0 "vfs absent
 vf_driver=igbvf" files "$c/0000:01:00.0/vfs" "$c/0000:01:00.0/vf4-6/vf_driver"
@@ -1359,6 +1377,8 @@ applybad vfs-twice "invalid vf= entry '0000:05:00.0/1-2,trust=on': VFs given twi
 	'options sriov_helper vf=0000:05:00.0/0-1,trust=off;0000:05:00.0/1-2,trust=on'
 applybad vlan "invalid vf= entry '05:00.0/0,vlan=4095': VLAN ID must be decimal 0-4094 (0: untagged): 'vlan=4095'" \
 	'options sriov_helper vf=05:00.0/0,vlan=4095'
+applybad msix "invalid vf= entry '05:00.0/0-1,msix=0': msix is the VF's MSI-X vector count, decimal 1-2048: 'msix=0'" \
+	'options sriov_helper vf=05:00.0/0-1,msix=0'
 applybad param "unknown parameter 'pfs': sriov_helper has pf= and vf=" \
 	'options sriov_helper pfs=05:00.0,vfs=1'
 check_true apply-bad-changes-nothing "$(diff <(echo "$before") <(snapshot "$R") | head -n3 | tr '\n' ' ')" \

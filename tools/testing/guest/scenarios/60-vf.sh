@@ -274,7 +274,7 @@ mac: the PF has no network device (driver nvme) (-19)" 60 || return
 	expect_status "$CFS/0000:02:00.0" "applied 1
 per-VF settings: 1 failed (see vfN/status)" || return
 	n=$(ls "$CFS/0000:02:00.0/vf0" | tr '\n' ' ')
-	expect_eq "$n" "link_state mac max_tx_rate min_tx_rate node_guid port_guid qos query_rss spoofchk status trust vf_driver vlan vlan_proto " "vf0 attributes"
+	expect_eq "$n" "link_state mac max_tx_rate min_tx_rate msix node_guid port_guid qos query_rss spoofchk status trust vf_driver vlan vlan_proto " "vf0 attributes"
 }
 
 # drv_of: 30-inventory.sh.

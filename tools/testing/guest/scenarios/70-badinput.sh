@@ -110,7 +110,8 @@ vf|01:00.0/0,link_state=down|invalid vf= entry '01:00.0/0,link_state=down': link
 vf|01:00.0/0,min_tx_rate=20,max_tx_rate=10|invalid vf= entry '01:00.0/0,min_tx_rate=20,max_tx_rate=10': min_tx_rate is above max_tx_rate: '01:00.0/0,min_tx_rate=20,max_tx_rate=10'
 vf|01:00.0/0,max_tx_rate=1e3|invalid vf= entry '01:00.0/0,max_tx_rate=1e3': a rate is decimal Mb/s, 0-4294967295 (0: no limit): 'max_tx_rate=1e3'
 vf|01:00.0/0,node_guid=0011223344556677|invalid vf= entry '01:00.0/0,node_guid=0011223344556677': a GUID is eight hex octets, as 00:11:22:33:44:55:66:77: 'node_guid=0011223344556677'
-vf|01:00.0/0,vfs=1|invalid vf= entry '01:00.0/0,vfs=1': unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver): 'vfs'
+vf|01:00.0/0-3,msix=0|invalid vf= entry '01:00.0/0-3,msix=0': msix is the VF's MSI-X vector count, decimal 1-2048: 'msix=0'
+vf|01:00.0/0,vfs=1|invalid vf= entry '01:00.0/0,vfs=1': unknown key (known: mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver, msix): 'vfs'
 vf|8086:10c9/0,trust=on|invalid vf= entry '8086:10c9/0,trust=on': per-VF settings need a PF address ([DOMAIN:]BB:DD.F), not vendor:device: '8086:10c9'
 vf|01:00.0/1-0,trust=on|invalid vf= entry '01:00.0/1-0,trust=on': VF range goes backwards: '1-0'
 vf|01:00.0/0-3,trust=on;01:00.0/3,trust=off|invalid vf= entry '01:00.0/3,trust=off': VFs given twice (a VF has one set of settings): '01:00.0/3'
@@ -165,6 +166,8 @@ vf0/max_tx_rate|-1|invalid max_tx_rate value '-1' for 0000:01:00.0/vf0: a rate i
 vf0/min_tx_rate|99999999999|invalid min_tx_rate value '99999999999' for 0000:01:00.0/vf0: a rate is decimal Mb/s, 0-4294967295 (0: no limit)
 vf0/port_guid|00:11:22:33:44:55:66:7g|invalid port_guid value '00:11:22:33:44:55:66:7g' for 0000:01:00.0/vf0: a GUID is eight hex octets, as 00:11:22:33:44:55:66:77
 vf0/vf_driver|a/b|invalid vf_driver value 'a/b' for 0000:01:00.0/vf0: a driver name has only letters, digits, '_' and '-'
+vf0/msix|2049|invalid msix value '2049' for 0000:01:00.0/vf0: msix is the VF's MSI-X vector count, decimal 1-2048
+vf0/msix|0x8|invalid msix value '0x8' for 0000:01:00.0/vf0: msix is the VF's MSI-X vector count, decimal 1-2048
 # configfs directories.
 mkdir|01:00|invalid configfs entry name '01:00': expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex)
 mkdir|zz:00.0|invalid configfs entry name 'zz:00.0': bad PCI bus (1-2 hex digits)
