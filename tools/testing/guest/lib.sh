@@ -329,3 +329,18 @@ sh_status_is() {
 	shift
 	[ "$(cat "$f/status")" = "$("$@")" ]
 }
+
+# entry_status N: the first lines of $VFE/status for N VFs applied, with
+# the count of its per-VF sets whose status says failed (a VF that does
+# not show its MAC is one: mac_line).
+entry_status() {
+	local n=0 d
+	for d in "$VFE"/vf*/; do
+		[ -e "$d/status" ] || continue
+		case $(head -n1 "$d/status") in
+		failed*) n=$((n + 1)) ;;
+		esac
+	done
+	echo "applied $1"
+	[ $n = 0 ] || echo "per-VF settings: $n failed (see vfN/status)"
+}

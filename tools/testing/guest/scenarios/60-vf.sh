@@ -223,7 +223,7 @@ t_vfcfg_apply() {
 			;;
 		esac
 	done
-	expect_status "$VFE" "applied 3"
+	expect_status_of "$VFE" entry_status 3
 }
 
 # Bad per-VF values are refused with a message and change nothing; a VF
@@ -262,8 +262,8 @@ t_vfcfg_errors() {
 	mkdir "$VFE/vf5" && echo on > "$VFE/vf5/trust" || { fail "vf5 failed"; return; }
 	echo 2 > "$VFE/vfs" || { fail "write vfs failed"; return; }
 	expect_status "$VFE/vf5" "waiting: VF 5 does not exist (2 VFs)" || return
-	expect_status "$VFE/vf0" applied || return
-	expect_status "$VFE" "applied 2" || return
+	expect_status_of "$VFE/vf0" mac_status 0 02:00:00:00:00:20 || return
+	expect_status_of "$VFE" entry_status 2 || return
 
 	# The NVMe PF has no network device to set VF MACs through.
 	mkdir "$CFS/0000:02:00.0" "$CFS/0000:02:00.0/vf0" &&
