@@ -396,6 +396,7 @@ static void sriovh_drop_entry(struct config_group *group,
 
 	mutex_lock(&sriovh_lock);
 	list_del(&entry->rule.node);
+	sriovh_rule_gone_locked(&entry->rule);
 	mutex_unlock(&sriovh_lock);
 	/* Its VFs' IRQs stay put; PFs sharing their CPUs may rebalance. */
 	sriovh_irq_kick();

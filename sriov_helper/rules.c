@@ -340,6 +340,31 @@ void sriovh_queue_bound_pfs_locked(unsigned int todo)
 			sriovh_queue_pdev_locked(pdev, todo);
 }
 
+/**
+ * sriovh_rule_gone_locked() - a rule was taken off its list (configfs rmdir)
+ * @rule: the rule, no longer on any list
+ *
+ * The PFs it named get a pass of their own, with no rule to look up: VFs
+ * held for it are let go to the kernel's choice (apply.c), not left with
+ * a driver_override that no driver has. Records are kept (status, and
+ * the work that may be queued), as for a PF that lost its driver.
+ */
+void sriovh_rule_gone_locked(const struct sriovh_rule *rule)
+{
+	const struct sriovh_target *t = &rule->target;
+	struct sriovh_pf *pf;
+
+	lockdep_assert_held(&sriovh_lock);
+	list_for_each_entry(pf, &sriovh_pfs, node) {
+		if (t->kind == SRIOVH_TARGET_ADDR ?
+		    !sriovh_target_equal(&pf->addr, t) :
+		    pf->vendor != t->vendor || pf->device != t->device)
+			continue;
+		pf->todo |= SRIOVH_TODO_ADDED;
+		sriovh_pf_queue_locked(pf, 0);
+	}
+}
+
 /* Queue every present, bound PF that @rule names (after a configfs write). */
 void sriovh_queue_rule_locked(const struct sriovh_rule *rule,
 			      unsigned int todo)

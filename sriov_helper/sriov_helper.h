@@ -200,6 +200,7 @@ bool sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo);
 void sriovh_queue_bound_pfs_locked(unsigned int todo);
 void sriovh_queue_rule_locked(const struct sriovh_rule *rule,
 			      unsigned int todo);
+void sriovh_rule_gone_locked(const struct sriovh_rule *rule);
 struct sriovh_pf *sriovh_pf_find_locked(const struct sriovh_target *addr);
 void sriovh_pdev_target(struct pci_dev *pdev, struct sriovh_target *t);
 ssize_t sriovh_rule_status_locked(const struct sriovh_rule *rule, char *buf,

@@ -62,7 +62,8 @@ t_vfdrv_none() {
 		"0000:01:00.0,vfs=3,vf_driver=none" "parameters/pf" || return
 	expect_log "begin vfdrv_none" "sriov_helper: 3 VFs enabled" || return
 	wait_for 10 vfs_unbound "$PFDIR" 3 || { fail "VFs bound: $(ls -l "$PFDIR"/virtfn*/driver 2>&1)"; return; }
-	overrides_are "$PFDIR" none || { fail "driver_override: $(cat "$PFDIR"/virtfn*/driver_override)"; return; }
+	# Held for their settings first ("sriov_helper"), then none.
+	wait_for 30 overrides_are "$PFDIR" none || { fail "driver_override: $(cat "$PFDIR"/virtfn*/driver_override)"; return; }
 	# Never probed by igbvf, not even for a moment.
 	expect_eq "$(since "begin vfdrv_none" | grep -c 'igbvf 0000:01')" 0 "igbvf messages" || return
 	settle 2
@@ -141,7 +142,7 @@ t_vfdrv_vfio() {
 	echo none > "$VFE/vf_driver" || { fail "configfs writes failed"; return; }
 	wait_for 30 vfs_unbound "$PFDIR" 3 || { fail "VFs still bound: $(ls -l "$PFDIR"/virtfn*/driver 2>&1 | tr '\n' ' ')"; return; }
 	expect_status "$VFE" "applied 3" || return
-	overrides_are "$PFDIR" none || { fail "driver_override: $(cat "$PFDIR"/virtfn*/driver_override)"; return; }
+	wait_for 30 overrides_are "$PFDIR" none || { fail "driver_override: $(cat "$PFDIR"/virtfn*/driver_override)"; return; }
 	# auto lets the kernel probe the unbound VFs: igbvf, the default.
 	echo auto > "$VFE/vf_driver" || { fail "write auto failed"; return; }
 	expect_vfs "$PFDIR" 3 igbvf 60 || return
