@@ -46,6 +46,10 @@
 #                        loopback port; a key made for the run): 3 VFs and
 #                        VF 1's MAC and VLAN, the handler's initramfs
 #                        rebuild, then changed=0
+#              reboot    the same image booted again (its kernel and the
+#                        rebuilt initramfs read from it anew): the role's
+#                        file in the initramfs, its 3 VFs made there, VF
+#                        1's MAC and VLAN in `ip link`
 #   purge    apt purge of both packages in the tree, no boot (h)
 # The kernel-independent scenarios (b, c) run once, on the upgraded host,
 # not on each kernel.
@@ -143,7 +147,7 @@ umount_under() {
 planned="install dracut purge_clean no_config_quiet lockdown_refused boot_options_7vfs
 module_signed_6.1 sriovctl_set_dump kernel_upgrade_6.12 dump_persists_3vfs
 initramfs_vfs_before_root module_signed_6.12 dump_initramfs_note ansible_first_run
-ansible_second_run_unchanged"
+ansible_second_run_unchanged ansible_reboot_applies"
 reported=" "
 finish() {
 	local rc=$? t i
@@ -311,8 +315,9 @@ img_get() {
 	[ -f "$3" ]
 }
 # initrd_facts DIR: what DIR/initrd.img holds, read on the host (lsinitramfs
-# and unmkinitramfs take a while under TCG): DIR/initrd.list and the
-# modules it loads early, DIR/initrd.modules (conf/modules).
+# and unmkinitramfs take a while under TCG): DIR/initrd.list, the
+# modules it loads early, DIR/initrd.modules (conf/modules), and its copy
+# of the conf, DIR/initrd.conf (empty when it has none).
 initrd_facts() {
 	local t
 	lsinitramfs "$1/initrd.img" > "$1/initrd.list"
@@ -321,6 +326,8 @@ initrd_facts() {
 	# main/ when an early (microcode) archive comes first.
 	cat "$t/main/conf/modules" 2>/dev/null > "$1/initrd.modules" ||
 		cat "$t/conf/modules" > "$1/initrd.modules" 2>/dev/null || true
+	cat "$t/main/etc/modprobe.d/sriov_helper.conf" 2>/dev/null > "$1/initrd.conf" ||
+		cat "$t/etc/modprobe.d/sriov_helper.conf" > "$1/initrd.conf" 2>/dev/null || true
 	rm -rf "$t"
 }
 
@@ -871,6 +878,37 @@ need "the handler ran again" lacks 'RUNNING HANDLER' "$(cat "$work/ansible/run2.
 end
 
 timed "the role's checks"
+
+# The reboot after the role's run, as a fourth boot of the same image: its
+# kernel and the initramfs the handler rebuilt read from the image again
+# (a reboot inside QEMU would boot the -initrd file read before the upgrade
+# boot, and the guest runs with -no-reboot). What the role wrote takes
+# effect at boot: the VFs made in the initramfs from its file, VF 1's
+# settings from its vf= line, read back on the host.
+if grep -q '^SRIOVH done' "$work/upgrade/report" 2> /dev/null &&
+	boot reboot "$img2" "$k612" reboot; then
+	begin ansible_reboot_applies
+	need "booted $(fact kernel), not $k612" eq "$(fact kernel)" "$k612"
+	need "the initramfs booted has not the role's file: $(tr '\n' '|' < "$work/reboot/initrd.conf")" \
+		eq "$(cat "$work/reboot/initrd.conf")" "$fleet_conf"
+	need "the host's $conf is not the role's: $(block conf | tr '\n' '|')" eq "$(block conf)" "$fleet_conf"
+	need "numvfs $(fact numvfs), not 3" eq "$(fact numvfs)" 3
+	need "$(n_igbvf) VFs on igbvf, not 3: $(fact vf_drivers)" eq "$(n_igbvf)" 3
+	need "the module's pf parameter is not the role's: $(block param)" has '01:00\.0,vfs=3' "$(block param)"
+	need "the module's vf parameter has not VF 1's MAC and VLAN: $(block param_vf)" \
+		has '01:00\.0/1,(.*,)?mac=02:00:00:00:01:01,(.*,)?vlan=100(,|$)' "$(block param_vf)"
+	enabled=$(ts 'kernel: igb 0000:01:00\.0: sriov_helper: 3 VFs enabled')
+	root=$(ts 'systemd\[1\]: ')
+	log "ansible_reboot_applies: '3 VFs enabled' at ${enabled:-never}, first systemd[1] line at ${root:-never}"
+	need "VFs enabled at ${enabled:-never}, not before the real root's systemd ($root)" before "$enabled" "$root"
+	need "VF 1 has not the role's MAC and VLAN after the reboot: $(block link | grep -E '^ *vf 1 ' | tr -s ' ')" \
+		has '^ *vf 1 .*link/ether 02:00:00:00:01:01.*vlan 100' "$(block link)"
+	wait_ok
+	need "failed units: $(block failed | tr '\n' ' ')" test -z "$(block failed)"
+	end
+
+	timed "the reboot's checks"
+fi
 
 rm -f "$img2"
 

@@ -202,6 +202,12 @@ upgrade)
 	# (sriovh.ssh=1), then says it is done.
 	grep -qw 'sriovh.ssh=1' /proc/cmdline && ansible_window
 	;;
+reboot)
+	# The host booted again after the role's run: what its file and the
+	# initramfs images it rebuilt made of the boot.
+	block param_vf cat /sys/module/sriov_helper/parameters/vf
+	block link ip -d link show "$(pf_netdev)"
+	;;
 esac
 fact end.t "$(uptime_s)"
 sync
