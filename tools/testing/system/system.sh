@@ -46,6 +46,13 @@
 #                        loopback port; a key made for the run): 3 VFs and
 #                        VF 1's MAC and VLAN, the handler's initramfs
 #                        rebuild, then changed=0
+#              reboot    the same image booted again (its kernel and the
+#                        rebuilt initramfs read from it anew): the role's
+#                        file in the initramfs, its 3 VFs made there, VF
+#                        1's MAC and VLAN in `ip link`; the metrics timer's
+#                        file scraped from Debian's node_exporter on the
+#                        guest's loopback, the values checked and our
+#                        families through promtool here
 #   purge    apt purge of both packages in the tree, no boot (h)
 # The kernel-independent scenarios (b, c) run once, on the upgraded host,
 # not on each kernel.
@@ -71,9 +78,13 @@ RECIPE=2
 # zstd: initramfs-tools recommends it (its default compressor), so a
 # Debian host has it; without it update-initramfs falls back to gzip.
 # openssh-server and python3-apt: a host that Ansible manages (the role's
-# apt task needs python3-apt).
+# apt task needs python3-apt; the report's scrape uses its python3).
+# prometheus-node-exporter: a host that Prometheus watches (its textfile
+# directory, /var/lib/prometheus/node-exporter, is where
+# sriov-helper-metrics.timer writes).
 PKGS="systemd-sysv udev kmod dkms openssl initramfs-tools zstd iproute2 pciutils
-ifupdown linux-image-amd64 linux-headers-amd64 openssh-server python3-apt"
+ifupdown linux-image-amd64 linux-headers-amd64 openssh-server python3-apt
+prometheus-node-exporter"
 # The kernel upgrade of scenario d, from bookworm-backports.
 BPO_PKGS="linux-image-amd64 linux-headers-amd64"
 # What MODULES=dep would put in the initramfs for this VM's root (a
@@ -143,7 +154,8 @@ umount_under() {
 planned="install dracut purge_clean no_config_quiet lockdown_refused boot_options_7vfs
 module_signed_6.1 sriovctl_set_dump kernel_upgrade_6.12 dump_persists_3vfs
 initramfs_vfs_before_root module_signed_6.12 dump_initramfs_note ansible_first_run
-ansible_second_run_unchanged"
+ansible_second_run_unchanged ansible_reboot_applies node_exporter_metrics
+node_exporter_promtool"
 reported=" "
 finish() {
 	local rc=$? t i
@@ -311,8 +323,9 @@ img_get() {
 	[ -f "$3" ]
 }
 # initrd_facts DIR: what DIR/initrd.img holds, read on the host (lsinitramfs
-# and unmkinitramfs take a while under TCG): DIR/initrd.list and the
-# modules it loads early, DIR/initrd.modules (conf/modules).
+# and unmkinitramfs take a while under TCG): DIR/initrd.list, the
+# modules it loads early, DIR/initrd.modules (conf/modules), and its copy
+# of the conf, DIR/initrd.conf (empty when it has none).
 initrd_facts() {
 	local t
 	lsinitramfs "$1/initrd.img" > "$1/initrd.list"
@@ -321,6 +334,8 @@ initrd_facts() {
 	# main/ when an early (microcode) archive comes first.
 	cat "$t/main/conf/modules" 2>/dev/null > "$1/initrd.modules" ||
 		cat "$t/conf/modules" > "$1/initrd.modules" 2>/dev/null || true
+	cat "$t/main/etc/modprobe.d/sriov_helper.conf" 2>/dev/null > "$1/initrd.conf" ||
+		cat "$t/etc/modprobe.d/sriov_helper.conf" > "$1/initrd.conf" 2>/dev/null || true
 	rm -rf "$t"
 }
 
@@ -531,6 +546,32 @@ ansible_during() {
 }
 recap() {
 	cat "$work/ansible/run$1.recap" 2> /dev/null
+}
+
+# ---- node_exporter's page ------------------------------------------------------
+# samples: the samples of the scrape in report $R (block scrape), each as
+# NAME{LABELS} VALUE with the labels sorted by name (NAME VALUE without
+# labels), so that a check does not rest on the order node_exporter
+# writes them in.
+samples() {
+	block scrape | python3 -c '
+import re, sys
+for line in sys.stdin:
+    m = re.match(r"([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$", line.rstrip("\n"))
+    if not m:
+        continue
+    labels = sorted(re.findall(r"([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\]|\\.)*)\"", m.group(2) or ""))
+    text = ",".join("%s=\"%s\"" % l for l in labels)
+    print("%s%s %s" % (m.group(1), "{%s}" % text if labels else "", m.group(3)))
+'
+}
+# sample LINE: LINE is one of $S (samples, read once per scenario).
+sample() {
+	grep -qxF -- "$1" <<< "$S"
+}
+# families TEXT: the metric names of TEXT's samples, one each.
+families() {
+	grep -v '^#' <<< "$1" | sed 's/[{ ].*//' | sort -u
 }
 
 # ---- the run -----------------------------------------------------------------
@@ -871,6 +912,95 @@ need "the handler ran again" lacks 'RUNNING HANDLER' "$(cat "$work/ansible/run2.
 end
 
 timed "the role's checks"
+
+# The reboot after the role's run, as a fourth boot of the same image: its
+# kernel and the initramfs the handler rebuilt read from the image again
+# (a reboot inside QEMU would boot the -initrd file read before the upgrade
+# boot, and the guest runs with -no-reboot). What the role wrote takes
+# effect at boot: the VFs made in the initramfs from its file, VF 1's
+# settings from its vf= line, read back on the host. Then node_exporter's
+# view of the same host.
+if grep -q '^SRIOVH done' "$work/upgrade/report" 2> /dev/null &&
+	boot reboot "$img2" "$k612" reboot; then
+	begin ansible_reboot_applies
+	need "booted $(fact kernel), not $k612" eq "$(fact kernel)" "$k612"
+	need "the initramfs booted has not the role's file: $(tr '\n' '|' < "$work/reboot/initrd.conf")" \
+		eq "$(cat "$work/reboot/initrd.conf")" "$fleet_conf"
+	need "the host's $conf is not the role's: $(block conf | tr '\n' '|')" eq "$(block conf)" "$fleet_conf"
+	need "numvfs $(fact numvfs), not 3" eq "$(fact numvfs)" 3
+	need "$(n_igbvf) VFs on igbvf, not 3: $(fact vf_drivers)" eq "$(n_igbvf)" 3
+	need "the module's pf parameter is not the role's: $(block param)" has '01:00\.0,vfs=3' "$(block param)"
+	need "the module's vf parameter has not VF 1's MAC and VLAN: $(block param_vf)" \
+		has '01:00\.0/1,(.*,)?mac=02:00:00:00:01:01,(.*,)?vlan=100(,|$)' "$(block param_vf)"
+	enabled=$(ts 'kernel: igb 0000:01:00\.0: sriov_helper: 3 VFs enabled')
+	root=$(ts 'systemd\[1\]: ')
+	log "ansible_reboot_applies: '3 VFs enabled' at ${enabled:-never}, first systemd[1] line at ${root:-never}"
+	need "VFs enabled at ${enabled:-never}, not before the real root's systemd ($root)" before "$enabled" "$root"
+	need "VF 1 has not the role's MAC and VLAN after the reboot: $(block link | grep -E '^ *vf 1 ' | tr -s ' ')" \
+		has '^ *vf 1 .*link/ether 02:00:00:00:01:01.*vlan 100' "$(block link)"
+	wait_ok
+	need "failed units: $(block failed | tr '\n' ' ')" test -z "$(block failed)"
+	end
+
+	# The timer's file through Debian's node_exporter (1.5, textfile
+	# collector), scraped on the guest's loopback: the values the role's
+	# configuration implies.
+	begin node_exporter_metrics
+	S=$(samples)
+	log "node_exporter_metrics: $(block scrape | grep -m1 '^node_exporter_build_info'); the timer's file $(fact metrics.written) s after the VFs settled; $(grep -c '^sriov_helper_' <<< "$S") sriov_helper samples"
+	need "node_exporter $(block node_exporter)" eq "$(block node_exporter)" ActiveState=active
+	need "sriov-helper-metrics.timer $(block metrics_timer)" eq "$(block metrics_timer)" ActiveState=active
+	need "sriov-helper-metrics.service: $(block metrics_service | tr '\n' ' ')" \
+		eval 'has "^Result=success$" "$(block metrics_service)" && has "^ExecMainStatus=0$" "$(block metrics_service)"'
+	need "the timer wrote no sriov_helper.prom within 60 s (it runs every 15 s)" test "$(fact metrics.written)" -gt 0
+	need "the scrape failed (exit $(fact scrape.rc)): $(block scrape | tail -n1)" eq "$(fact scrape.rc)" 0
+	need "node_textfile_scrape_error is not 0" sample 'node_textfile_scrape_error 0'
+	need "no node_textfile_mtime_seconds for sriov_helper.prom" \
+		has '^node_textfile_mtime_seconds\{file="([^"]*/)?sriov_helper\.prom"\} ' "$S"
+	need "the scrape's families are not the file's: $(families "$S" | grep '^sriov_helper_' | tr '\n' ' ')" \
+		eq "$(families "$S" | grep '^sriov_helper_')" "$(families "$(block prom)")"
+	need "no sriov_helper_module_loaded 1" sample 'sriov_helper_module_loaded 1'
+	need "no igb PF 01:00.0 in sriov_helper_pf_info: $(grep '^sriov_helper_pf_info' <<< "$S")" \
+		has '^sriov_helper_pf_info\{driver="igb",id="8086:10c9",netdev="[^"]+",pf="0000:01:00\.0"\} 1$' "$S"
+	need "PF not managed: $(grep '^sriov_helper_pf_managed' <<< "$S")" sample 'sriov_helper_pf_managed{pf="0000:01:00.0"} 1'
+	need "VFs requested not 3: $(grep '^sriov_helper_pf_vfs_requested' <<< "$S")" \
+		sample 'sriov_helper_pf_vfs_requested{pf="0000:01:00.0"} 3'
+	need "VFs enabled not 3: $(grep '^sriov_helper_pf_vfs_enabled' <<< "$S")" \
+		sample 'sriov_helper_pf_vfs_enabled{pf="0000:01:00.0"} 3'
+	need "PF state not applied: $(grep '^sriov_helper_pf_state.*} 1$' <<< "$S")" \
+		sample 'sriov_helper_pf_state{pf="0000:01:00.0",state="applied"} 1'
+	vfinfo=$(grep '^sriov_helper_vf_info{' <<< "$S" || true)
+	need "not 3 VFs of 01:00.0 on igbvf (vf_driver auto) in sriov_helper_vf_info: $(tr '\n' ' ' <<< "$vfinfo")" \
+		eq "$(grep -cE '^sriov_helper_vf_info\{driver="igbvf",index="[012]",mac="[^"]*",netdev="[^"]+",pf="0000:01:00\.0",vf="0000:01:1[01]\.[0-7]",vf_driver="auto"\} 1$' <<< "$vfinfo")" 3
+	need "$(grep -c . <<< "$vfinfo") sriov_helper_vf_info samples, not 3" eq "$(grep -c . <<< "$vfinfo")" 3
+	# VF 1's address as sysfs has it (virtfn1, the second of vf_drivers).
+	vf1=$(fact vf_drivers | cut -d' ' -f2 | cut -d= -f1)
+	need "VF 1 is not $vf1 in sriov_helper_vf_info: $(grep 'index="1"' <<< "$vfinfo")" \
+		has "^sriov_helper_vf_info\{.*,index=\"1\",.*,vf=\"$(re "$vf1")\"," "$vfinfo"
+	setinfo=$(grep '^sriov_helper_vf_settings_info{' <<< "$S" || true)
+	need "sriov_helper_vf_settings_info is not VF 1's MAC and VLAN alone: $(tr '\n' ' ' <<< "$setinfo")" \
+		eq "$setinfo" "sriov_helper_vf_settings_info{mac=\"02:00:00:00:01:01\",pf=\"0000:01:00.0\",trust=\"\",vf=\"$vf1\",vlan=\"100\"} 1"
+	end
+
+	# promtool's checks (format and Prometheus' naming conventions) on our
+	# families as node_exporter serves them. Only ours: Debian's
+	# node_exporter 1.5 page as a whole is not promtool-clean (lint
+	# problems in its own families are none of this test's business).
+	begin node_exporter_promtool
+	ours=$(block scrape | awk '($1 == "#" && $3 ~ /^sriov_helper_/) || /^sriov_helper_/')
+	nfam=$(families "$ours" | grep -c . || true)
+	ntype=$(grep -c '^# TYPE sriov_helper_[a-z_]* gauge$' <<< "$ours" || true)
+	nhelp=$(grep -c '^# HELP sriov_helper_' <<< "$ours" || true)
+	prc=0
+	pout=$(promtool check metrics <<< "$ours" 2>&1) || prc=$?
+	log "node_exporter_promtool: $nfam families, promtool check metrics exit $prc${pout:+: $(tr '\n' '|' <<< "$pout")}"
+	need "only $nfam sriov_helper families in the scrape" test "$nfam" -ge 10
+	need "$ntype TYPE gauge and $nhelp HELP lines for $nfam families" eval '[ "$ntype" = "$nfam" ] && [ "$nhelp" = "$nfam" ]'
+	need "promtool check metrics exit $prc: $(tr '\n' '|' <<< "$pout")" eq "$prc" 0
+	need "promtool check metrics says: $(tr '\n' '|' <<< "$pout")" test -z "$pout"
+	end
+	timed "the reboot's and node_exporter's checks"
+fi
 
 rm -f "$img2"
 

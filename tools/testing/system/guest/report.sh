@@ -102,6 +102,42 @@ loaded() {
 	[ -d /sys/module/sriov_helper ] && echo yes || echo no
 }
 
+# node_exporter (Debian's prometheus-node-exporter, on its default port)
+# with the file sriov-helper-metrics.timer keeps in its textfile
+# directory: the first file the timer writes after the VFs settled (at
+# most 60 s: it runs every 15 s), then one scrape on the loopback, of
+# which the report keeps the sriov_helper_* families, node_textfile_* and
+# node_exporter_build_info (the whole page is a thousand lines).
+metrics() {
+	local prom=/var/lib/prometheus/node-exporter/sriov_helper.prom since
+	since=$(date +%s)
+	for _ in $(seq 60); do
+		[ "$(stat -c %Y "$prom" 2>/dev/null || echo 0)" -gt "$since" ] && break
+		sleep 1
+	done
+	fact metrics.written "$(($(stat -c %Y "$prom" 2>/dev/null || echo 0) - since))"
+	block metrics_timer systemctl show -p ActiveState sriov-helper-metrics.timer
+	block metrics_service systemctl show -p Result -p ExecMainStatus sriov-helper-metrics.service
+	block node_exporter systemctl show -p ActiveState prometheus-node-exporter.service
+	block prom cat "$prom"
+	block scrape python3 -c '
+import sys, time, urllib.request
+for _ in range(60):
+    try:
+        page = urllib.request.urlopen("http://127.0.0.1:9100/metrics", timeout=20).read().decode()
+        break
+    except OSError:
+        time.sleep(1)
+else:
+    sys.exit("node_exporter did not answer on 127.0.0.1:9100")
+keep = ("sriov_helper_", "node_textfile_", "node_exporter_build_info")
+for line in page.splitlines():
+    name = line.split()[2] if line.startswith("# ") and len(line.split()) > 2 else line
+    if name.startswith(keep):
+        print(line)
+'
+}
+
 facts() {
 	fact start.t "$(uptime_s)"
 	settle
@@ -201,6 +237,14 @@ upgrade)
 	# The fleet's way next: the host runs the Ansible role over SSH
 	# (sriovh.ssh=1), then says it is done.
 	grep -qw 'sriovh.ssh=1' /proc/cmdline && ansible_window
+	;;
+reboot)
+	# The host booted again after the role's run: what its file and the
+	# initramfs images it rebuilt made of the boot, and what node_exporter
+	# says about it.
+	block param_vf cat /sys/module/sriov_helper/parameters/vf
+	block link ip -d link show "$(pf_netdev)"
+	metrics
 	;;
 esac
 fact end.t "$(uptime_s)"
