@@ -170,6 +170,15 @@ facts() {
 	# sriovctl dump lists the initramfs (lsinitramfs: seconds under
 	# TCG): where it counts.
 	[ "$stage" != upgrade ] || block dump sriovctl dump
+	# VF 0 as its user sees it: its own netdev, whether it is up (what
+	# ifupdown made of its stanza), its MAC; the PF's table beside it.
+	local vnd
+	vnd=$(ls "$pf/virtfn0/net" 2>/dev/null | head -n1)
+	fact vf0.netdev "$vnd"
+	fact vf0.flags "$(cat "/sys/class/net/$vnd/flags" 2>/dev/null)"
+	fact vf0.mac "$(cat "/sys/class/net/$vnd/address" 2>/dev/null)"
+	block pf_link ip link show "$(pf_netdev)"
+	block networking_unit systemctl show -p ActiveState -p Result networking.service
 	block wait sriovctl wait --timeout 5
 	block wait_unit systemctl show -p ActiveState -p Result -p ExecMainStatus sriov-helper-wait.service
 	block modules_load systemctl show -p ActiveState -p Result systemd-modules-load.service
@@ -202,9 +211,17 @@ noconf)
 	block list_enforced sriovctl list
 	fact refused.loaded "$(loaded)"
 	block dmesg_tail sh -c 'dmesg | tail -n 10'
-	# The admin configures the card, by hand (as the README says).
-	echo 'options sriov_helper pf=01:00.0,vfs=7' > "$conf"
+	# The admin configures the card, by hand (as the README says): 7
+	# VFs, VF 0 with a MAC of its own; and the network, as an admin
+	# writes it: the PF first (igb answers its VFs only while its
+	# interface is up, and sriov_helper keeps them unbound until then),
+	# then VF 0, by its predictable name.
+	printf '%s\n' 'options sriov_helper pf=01:00.0,vfs=7' \
+		'options sriov_helper vf=01:00.0/0,mac=02:00:00:00:00:50' > "$conf"
 	block conf_written cat "$conf"
+	printf '\n%s\n' 'auto enp1s0' 'iface enp1s0 inet manual' '' \
+		'auto enp1s0v0' 'iface enp1s0v0 inet manual' >> /etc/network/interfaces
+	block interfaces_written cat /etc/network/interfaces
 	;;
 first)
 	# At run time through sriovctl, then persisted with sriovctl dump.
