@@ -627,8 +627,16 @@ static int sriovh_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_UP:
 	case NETDEV_DOWN:
 	case NETDEV_CHANGE:
-		if (to_pci_dev(parent)->is_virtfn)
+		/*
+		 * A VF driver may take its MAC from its PF in a reset that
+		 * changes dev_addr without NETDEV_CHANGEADDR (igbvf_reset(),
+		 * from igbvf_down() and its reset task): what the VF has is
+		 * checked again (vfcfg.c).
+		 */
+		if (to_pci_dev(parent)->is_virtfn) {
 			sriovh_irq_kick();
+			sriovh_vfcfg_vf_netdev(to_pci_dev(parent));
+		}
 		/*
 		 * A PF's carrier came up: its VFs' rates can be set; its
 		 * interface came up: it answers its VFs (vfcfg.c).
