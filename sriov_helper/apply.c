@@ -767,7 +767,7 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	mutex_unlock(&sriovh_lock);
 	if (pdev->dev.driver && pdev->is_physfn) {
 		if (!sriovh_vfdrv_settle(pf, pdev,
-					 todo & ~(SRIOVH_TODO_VFS | SRIOVH_TODO_CHECK),
+					 todo & ~(SRIOVH_TODO_VFS | SRIOVH_TODO_NEWS),
 					 busy, blen))
 			all = false;
 		if (!sriovh_vfcfg_apply(pf, pdev, &reload, busy, blen))

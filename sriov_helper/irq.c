@@ -643,7 +643,8 @@ static int sriovh_netdev_event(struct notifier_block *nb, unsigned long event,
 		 */
 		if ((event == NETDEV_CHANGE && netif_carrier_ok(dev)) ||
 		    event == NETDEV_UP)
-			sriovh_vfcfg_link_up(to_pci_dev(parent));
+			sriovh_vfcfg_link_up(to_pci_dev(parent),
+					     event == NETDEV_UP);
 		break;
 	case NETDEV_REGISTER:
 	case NETDEV_CHANGEADDR:

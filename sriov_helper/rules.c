@@ -318,11 +318,11 @@ bool sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 	if (todo & SRIOVH_TODO_ADDED)
 		pf->added_gen++;
 	/*
-	 * A request may reload a VF's driver once for its MAC (vfcfg.c); a
-	 * check after a VF's netdev changed may not, or a driver that never
-	 * shows the MAC would be reloaded for ever.
+	 * A request may reload a VF's driver once for its MAC (vfcfg.c); news
+	 * (a VF's netdev changed, a PF's carrier came back) may not, or a
+	 * driver that never shows the MAC would be reloaded for ever.
 	 */
-	if (todo & ~SRIOVH_TODO_CHECK)
+	if (todo & ~SRIOVH_TODO_NEWS)
 		pf->reload_spent = false;
 	pf->todo |= todo;
 	sriovh_pf_queue_locked(pf, 0);

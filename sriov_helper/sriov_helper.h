@@ -124,6 +124,9 @@ enum sriovh_pf_state {
 #define SRIOVH_TODO_MOVE	BIT(2)	/* vf_driver changed: rebind VFs */
 #define SRIOVH_TODO_ADDED	BIT(3)	/* VFs appeared: check and set them */
 #define SRIOVH_TODO_CHECK	BIT(4)	/* a VF's netdev changed: check it */
+#define SRIOVH_TODO_LINK	BIT(5)	/* a PF's carrier is back: set again */
+/* Passes that are news, not requests: they reload no VF driver (vfcfg.c). */
+#define SRIOVH_TODO_NEWS	(SRIOVH_TODO_CHECK | SRIOVH_TODO_LINK)
 
 /* A pass that found no memory (only ever seen under fault injection). */
 #define SRIOVH_NOMEM_RETRY_MS	1000
@@ -297,7 +300,7 @@ void sriovh_vfcfg_pending_locked(struct pci_dev *pf);
 bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
 			struct list_head *reload,
 			char *busy, size_t len);
-void sriovh_vfcfg_link_up(struct pci_dev *pdev);
+void sriovh_vfcfg_link_up(struct pci_dev *pdev, bool up);
 void sriovh_vfcfg_vf_netdev(struct pci_dev *vf);
 struct net_device *sriovh_pf_netdev(struct pci_dev *pdev);
 void sriovh_pf_netdev_name(struct pci_dev *pdev, char *buf, size_t len);

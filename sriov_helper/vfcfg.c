@@ -944,24 +944,26 @@ bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
 }
 
 /**
- * sriovh_vfcfg_link_up() - a network device of @pdev has a carrier again
+ * sriovh_vfcfg_link_up() - a network device of @pdev came up, or has a
+ *	carrier again
  * @pdev: the device the netdev belongs to
+ * @up: it came up (NETDEV_UP), rather than its carrier
  *
  * Called from the netdev notifier, so with rtnl held: rtnl -> sriovh_lock
- * is the order the passes keep. A PF with per-VF settings gets a pass;
- * it only sets what the driver lost or refused while the link was down,
- * lets go the VFs held until the PF's interface is up, and reloads the
- * drivers of idle VFs that could not take their MAC from a PF that was
- * down.
+ * is the order the passes keep. The PF gets a pass, also without per-VF
+ * settings: VFs may wait for its interface (vfdrv.c, pf_up_wait). It sets
+ * what the driver lost or refused while the link was down. Coming up, the
+ * PF can answer its VFs: idle VFs that could not take their MAC are
+ * reloaded (a new request); a carrier that comes back reloads nothing
+ * (igb's own link resets, as when VFs are made, would reload them again).
  */
-void sriovh_vfcfg_link_up(struct pci_dev *pdev)
+void sriovh_vfcfg_link_up(struct pci_dev *pdev, bool up)
 {
 	ASSERT_RTNL();
 	if (!pdev->is_physfn)
 		return;
 	mutex_lock(&sriovh_lock);
-	/* Also for no settings: VFs may wait for it (vfdrv.c, pf_up_wait). */
-	sriovh_queue_pdev_locked(pdev, SRIOVH_TODO_VFS);
+	sriovh_queue_pdev_locked(pdev, up ? SRIOVH_TODO_VFS : SRIOVH_TODO_LINK);
 	mutex_unlock(&sriovh_lock);
 }
 
