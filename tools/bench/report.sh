@@ -62,14 +62,14 @@ function vfmac_table(   m, i, c, cs, cn, line) {
 	split("boot runtime", cs, " ")
 	cn["sriov_helper"] = "sriov_helper, pf= and vf=N,mac= at modprobe"
 	cn["serial"] = "serial shell: sriov_numvfs, ip link set vf mac, reload each VF (floor)"
-	cn["parallel"] = "parallel shell: autoprobe off, sriov_numvfs, ip link set vf mac, drivers_probe all at once"
+	cn["parallel"] = "parallel shell: autoprobe off, sriov_numvfs, ip link set vf mac, autoprobe on, drivers_probe all at once"
 	for (i = 1; i <= 3; i++) {
 		line = "| " cn[m[i]]
 		for (c = 1; c <= 2; c++) {
 			if ((m[i], cs[c]) in vm)
-				line = line sprintf(" | %.2f s | %s | %d / %d in %d runs", vm[m[i], cs[c]], ((("parallel", cs[c]) in vm) ? ratio(vm[m[i], cs[c]], vm["parallel", cs[c]]) : "-"), vmr[m[i], cs[c]], vmx[m[i], cs[c]], vmn[m[i], cs[c]])
+				line = line sprintf(" | %.2f s | %s | %d / %d in %d run%s", vm[m[i], cs[c]], ((("parallel", cs[c]) in vm) ? ratio(vm[m[i], cs[c]], vm["parallel", cs[c]]) : "-"), vmr[m[i], cs[c]], vmx[m[i], cs[c]], vmn[m[i], cs[c]], (vmn[m[i], cs[c]] == 1) ? "" : "s")
 			else if ((m[i], cs[c]) in vf)
-				line = line sprintf(" | not reached: %d of 7 VFs with their MAC after 120 s | - | %d / %d in %d runs", vfw[m[i], cs[c]], vfr[m[i], cs[c]], vfx[m[i], cs[c]], vf[m[i], cs[c]])
+				line = line sprintf(" | not reached: %d of 7 VFs with their MAC after 90 s | - | %d / %d in %d run%s", vfw[m[i], cs[c]], vfr[m[i], cs[c]], vfx[m[i], cs[c]], vf[m[i], cs[c]], (vf[m[i], cs[c]] == 1) ? "" : "s")
 			else
 				line = line " | FAILED | - | -"
 		}

@@ -11,8 +11,10 @@
 #                 driver reloaded (unbind, bind igbvf), one after another
 #   parallel      the parallel shell: sriov_drivers_autoprobe=0,
 #                 sriov_numvfs=7, ip link set PF vf N mac ... for each,
-#                 then every VF written to /sys/bus/pci/drivers_probe at
-#                 once (background jobs, then wait)
+#                 sriov_drivers_autoprobe=1 again (drivers_probe binds no
+#                 VF while it is 0), then every VF written to
+#                 /sys/bus/pci/drivers_probe at once (background jobs,
+#                 then wait)
 # in two cases:
 #   boot     the PF's interface is down at the bind, as at boot, and comes
 #            up PF_UP_DELAY seconds (default 2) after the bind, from a
@@ -45,6 +47,9 @@ DELAY=${PF_UP_DELAY:-2}
 METHODS="sriov_helper serial parallel"
 CASES="boot runtime"
 NVF=7
+# The longest a run may take to the end condition: 7 probes with 2 s of
+# mailbox timeouts each, then 7 reloads with as much, fit in 90 s.
+END_WAIT=90
 
 # VF N's MAC (vfs_have_macs spells it out too).
 vf_mac() {
@@ -150,6 +155,9 @@ run_parallel() {
 	echo 0 > "$PFDIR/sriov_drivers_autoprobe" || return 1
 	echo $NVF > "$PFDIR/sriov_numvfs" || return 1
 	set_macs || return 1
+	# drivers_probe binds a VF only if its PF's autoprobe is on (or the
+	# VF has a driver_override): pci_device_can_probe(). Back on, then.
+	echo 1 > "$PFDIR/sriov_drivers_autoprobe" || return 1
 	i=0
 	while [ $i -lt $NVF ]; do
 		vf_addr $i > /sys/bus/pci/drivers_probe &
@@ -237,11 +245,11 @@ one_run() {
 	serial) run_serial "$c" || ok= ;;
 	parallel) run_parallel "$c" || ok= ;;
 	esac
-	[ -n "$ok" ] && wait_for 120 vfs_have_macs || ok=
+	[ -n "$ok" ] && wait_for "$END_WAIT" vfs_have_macs || ok=
 	wait
 	echo "sriovh-bench: vfmac $m $c $r end" > /dev/kmsg
 	if [ -z "$ok" ] || ! t=$(run_figures "$m" "$c" "$r"); then
-		echo "$m $c: run $r: not every VF on igbvf with its MAC after 120 s: $(for i in 0 1 2 3 4 5 6; do cat "$PFDIR"/virtfn$i/net/*/address 2>/dev/null || echo -; done | tr '\n' ' ')"
+		echo "$m $c: run $r: not every VF on igbvf with its MAC after ${END_WAIT} s: $(for i in 0 1 2 3 4 5 6; do cat "$PFDIR"/virtfn$i/net/*/address 2>/dev/null || echo -; done | tr '\n' ' ')"
 		# What the run got: VFs that announced their MAC, mailbox lines.
 		t=$(run_figures "$m" "$c" "$r" partial) && bench vfmac_fail "$m" "$c" "$r" $t >&3
 		ok=
