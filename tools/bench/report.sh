@@ -18,9 +18,17 @@ host_model=$(sed -n '/^model name/{s/^model name[[:space:]]*: //p;q}' /proc/cpui
 host_gcc=$(gcc -dumpfullversion 2>/dev/null || echo unknown)
 
 cat "$logs"/bench-*.tap.log.clean 2>/dev/null | sed -n 's/^SRIOVH bench //p' > "$out.raw"
+# The benchmarks of this run (SRIOVH_BENCH may pick some): a section of
+# one that did not run is carried over from DOC, with its date.
+ran=" "
+for f in "$logs"/bench-*.tap.log.clean; do
+	[ -e "$f" ] || continue
+	f=${f##*/bench-}
+	ran="$ran${f%.tap.log.clean} "
+done
 
 awk -v date="$(date -u +%Y-%m-%d)" -v kver="$kver" -v qemu="$qemu" -v cpus="$host_cpus" \
-	-v model="${host_model:-unknown CPU}" -v gccv="$host_gcc" '
+	-v model="${host_model:-unknown CPU}" -v gccv="$host_gcc" -v ran="$ran" '
 function ratio(a, b) { return (b <= 0) ? "-" : (a / b >= 0.1) ? sprintf("%.2fx", a / b) : sprintf("%.4fx", a / b) }
 function ms(s) { return sprintf("%.1f ms", s * 1000) }
 function us(s) { return sprintf("%.1f us", s * 1e6) }
@@ -32,9 +40,45 @@ $1 == "memory" { msize = $2; mvfs = $3 }
 $1 == "memory_round" { nmr++; msh[nmr] = $3; mmod[nmr] = $4 }
 $1 == "notifier_median" { notif[$2] = $3 }
 $1 == "plan" { for (i = 3; i <= NF; i++) { split($i, kv, "="); plan[$2, kv[1]] = kv[2] } }
+$1 == "vfmac_median" { vm[$2, $3] = $4; vmr[$2, $3] = $5; vmx[$2, $3] = $6; vmn[$2, $3] = $7; vmd = $8 }
+# A run that never had every VF with its MAC: how many had it, its lines.
+$1 == "vfmac_fail" { vf[$2, $3]++; vfw[$2, $3] = $5; vfr[$2, $3] += $6; vfx[$2, $3] += $7 }
+# A benchmark that did not run: a line report.sh replaces with the
+# section of the last run that had it.
+function carry(sec, what) { if (index(ran, " " what " ")) return 0; printf "@@carry %d@@\n", sec; return 1 }
 END {
 	printf "Measured by `make bench` on %s: Debian kernel %s in QEMU %s (TCG, %d host cores). Under emulation only ratios between methods in the same VM run mean anything.\n\n", date, kver, qemu, cpus
-	print "**1. From the PF driver bind to the VFs** (igb/igbvf, 2 vCPUs; median of 6 runs, methods taking turns). From kernel log stamps: *reaction* is from the end of igb'"'"'s probe (its \"Using MSI-X interrupts\" line) to its \"7 VFs allocated\" (the enable starts); *enable* and *last VF* are from a /dev/kmsg marker written before the bind to that line and to the last igbvf probe message. The VF probes take about 2 s each here, the same for every method: igbvf waits for the PF, whose link is down.\n"
+	if (!carry(1, "bind")) bind_table()
+	if (!carry(2, "irq")) irq_table()
+	if (!carry(3, "scale")) scale_table()
+	if (!carry(4, "plan")) plan_table()
+	if (!carry(5, "vfmac")) vfmac_table()
+}
+function vfmac_table(   m, i, c, cs, cn, line) {
+	printf "**5. From the PF'"'"'s bind to 7 VFs with their configured MAC** on their own netdev (igb/igbvf, 2 vCPUs; medians over the runs, methods taking turns; tools/bench/guest/vfmac.sh). From a /dev/kmsg marker to the kernel'"'"'s stamp on the last VF'"'"'s \"Address: <its MAC>\" line, once /sys/class/net/<VF>/address shows every VF'"'"'s MAC. *Boot*: the PF'"'"'s interface down at the bind and brought up %s s after it, by a job of its own; the marker is before the bind; the shells start when the bind returns and, once the PF is up, reload the VFs that lack their MAC. *Run time*: the PF bound and up first; the marker is before the method'"'"'s first command. *Mailbox lines*: igbvf'"'"'s \"PF still in reset state\" (a mailbox timeout) / \"Assigning random MAC address\" (also printed, with no timeout, when a VF probes before its MAC is set), summed over the runs.\n\n", (vmd != "") ? vmd : "2"
+	print "| method | boot | vs the parallel shell | mailbox lines | run time | vs the parallel shell | mailbox lines |"
+	print "|---|---|---|---|---|---|---|"
+	split("sriov_helper serial parallel", m, " ")
+	split("boot runtime", cs, " ")
+	cn["sriov_helper"] = "sriov_helper, pf= and vf=N,mac= at modprobe"
+	cn["serial"] = "serial shell: sriov_numvfs, ip link set vf mac, reload each VF (floor)"
+	cn["parallel"] = "parallel shell: autoprobe off, sriov_numvfs, ip link set vf mac, autoprobe on, drivers_probe all at once"
+	for (i = 1; i <= 3; i++) {
+		line = "| " cn[m[i]]
+		for (c = 1; c <= 2; c++) {
+			if ((m[i], cs[c]) in vm)
+				line = line sprintf(" | %.2f s | %s | %d / %d in %d run%s", vm[m[i], cs[c]], ((("parallel", cs[c]) in vm) ? ratio(vm[m[i], cs[c]], vm["parallel", cs[c]]) : "-"), vmr[m[i], cs[c]], vmx[m[i], cs[c]], vmn[m[i], cs[c]], (vmn[m[i], cs[c]] == 1) ? "" : "s")
+			else if ((m[i], cs[c]) in vf)
+				line = line sprintf(" | not reached: %d of 7 VFs with their MAC after 90 s | - | %d / %d in %d run%s", vfw[m[i], cs[c]], vfr[m[i], cs[c]], vfx[m[i], cs[c]], vf[m[i], cs[c]], (vf[m[i], cs[c]] == 1) ? "" : "s")
+			else
+				line = line " | FAILED | - | -"
+		}
+		print line " |"
+	}
+	print ""
+}
+function bind_table(   m, name, i) {
+	print "**1. From the PF driver bind to the VFs** (igb/igbvf, 2 vCPUs; median of 6 runs, methods taking turns). From kernel log stamps: *reaction* is from the end of igb'"'"'s probe (its \"Using MSI-X interrupts\" line) to its \"7 VFs allocated\" (the enable starts); *enable* and *last VF* are from a /dev/kmsg marker written before the bind to that line and to the last igbvf probe message. In every run the PF'"'"'s interface is brought up right after the bind returns (as a host'"'"'s network configuration brings a PF up when it appears); the floor writes sriov_numvfs after that.\n"
 	print "| method | reaction | vs the floor | enable | last VF probed | vs the floor |"
 	print "|---|---|---|---|---|---|"
 	split("floor udev_rule link_file sriov_helper", m, " ")
@@ -48,7 +92,10 @@ END {
 		else
 			printf "| %s | FAILED | - | FAILED | FAILED | - |\n", name[m[i]]
 	}
-	print "\n**2. VF IRQ placement**: 7 igb VFs up, 21 vectors, 4 vCPUs in 2 NUMA nodes (the PF has no node). Vectors per CPU (max - min); for c) the set is CPUs 1-2, and the count outside it follows.\n"
+	print ""
+}
+function irq_table(   q, qn, i, c) {
+	print "**2. VF IRQ placement**: 7 igb VFs up, 21 vectors, 4 vCPUs in 2 NUMA nodes (the PF has no node). Vectors per CPU (max - min); for c) the set is CPUs 1-2, and the count outside it follows.\n"
 	print "| method | a) after the VFs come up | b) after CPU 2 offline and back | c) CPU set 1-2 |"
 	print "|---|---|---|---|"
 	split("default irqbalance_oneshot irqbalance_daemon sriov_helper", q, " ")
@@ -60,6 +107,8 @@ END {
 		printf "| %s | %s | %s | %s |\n", qn[q[i]], ((q[i], "a") in irq) ? irq[q[i], "a"] : "FAILED", ((q[i], "b") in irq) ? irq[q[i], "b"] : "FAILED", c
 	}
 	print "\nirqbalance bans CPUs for every IRQ of the machine (IRQBALANCE_BANNED_CPULIST=0,3); sriov_helper'"'"'s set is per PF (irq_cpus=1-2).\n"
+}
+function scale_table(   fl, am, an, i, n, slope, rounds, dsum, noise) {
 	print "**3. Scale**: 4 NVMe PFs x 127 VFs (508 VFs, pci=realloc, VF autoprobe off), 2 vCPUs; medians of 3 runs.\n"
 	print "| what | sriov_helper | peer | ratio |"
 	print "|---|---|---|---|"
@@ -91,8 +140,11 @@ END {
 	} else {
 		print "| memory | FAILED | | |"
 	}
+	print ""
+}
+function plan_table(   runs, pn, pd, i, t) {
 	runs = ("first_508", "runs") in plan ? plan["first_508", "runs"] + 0 : 101
-	printf "\n**4. IRQ planner, 508 VFs**: sriov_helper/place.c alone (tools/bench/plan_bench.c), built with gcc %s -O2 and run on the host (%s), not in QEMU: the planner is pure logic, and the module runs it with no lock held (no RTNL, no CPU hotplug lock), so its cost is this CPU time alone. 1524 vectors (4 PFs x 127 VFs x 3), 64 CPUs in two nodes; PF 0-1 may use CPUs 0-31, PF 2-3 CPUs 32-63. Median of %d runs; each plan is checked first (the loads over each PF'"'"'s CPUs within one where its set allows it, no needless move), and a broken one fails the run. Absolute times, with no ratio: no peer plans placements per PF like this (irqbalance places by interrupt load, machine-wide).\n\n", gccv, model, runs
+	printf "**4. IRQ planner, 508 VFs**: sriov_helper/place.c alone (tools/bench/plan_bench.c), built with gcc %s -O2 and run on the host (%s), not in QEMU: the planner is pure logic, and the module runs it with no lock held (no RTNL, no CPU hotplug lock), so its cost is this CPU time alone. 1524 vectors (4 PFs x 127 VFs x 3), 64 CPUs in two nodes; PF 0-1 may use CPUs 0-31, PF 2-3 CPUs 32-63. Median of %d runs; each plan is checked first (the loads over each PF'"'"'s CPUs within one where its set allows it, no needless move), and a broken one fails the run. Absolute times, with no ratio: no peer plans placements per PF like this (irqbalance places by interrupt load, machine-wide).\n\n", gccv, model, runs
 	print "| pass | vectors moved | planner time |"
 	print "|---|---|---|"
 	split("first_508 steady_508 hotplug_508 overlap_508", pn, " ")
@@ -108,7 +160,41 @@ END {
 		t = plan[pn[i], "median_us"]
 		printf "| %s | %d | %s |\n", pd[pn[i]], plan[pn[i], "moves"], (t >= 100) ? sprintf("%.0f us", t) : sprintf("%.1f us", t)
 	}
-}' "$out.raw" > "$out"
+	print ""
+}' "$out.raw" > "$out.new"
+
+# Carried sections: from DOC's table, each "**N. " paragraph up to the
+# next one, its date from the table's first line or its own carry note
+# (at the section's end).
+awk -v doc="$doc" '
+	function flush() {
+		sub(/\n+$/, "\n", text)
+		if (cur != "") { body[cur] = text; when[cur] = (cd != "") ? cd : date }
+		cur = ""; text = ""; cd = ""
+	}
+	BEGIN {
+		while (doc != "" && (getline l < doc) > 0) {
+			if (l == "<!-- bench:begin -->") { on = 1; continue }
+			if (l == "<!-- bench:end -->") { on = 0; continue }
+			if (!on) continue
+			if (l ~ /^Measured by `make bench` on /) { date = l; sub(/^Measured by `make bench` on /, "", date); sub(/:.*/, "", date); continue }
+			if (l ~ /^\*\*[0-9]+\.\*\* Not run/) { flush(); continue }
+			if (l ~ /^\*\*[0-9]+\. /) { flush(); cur = l; sub(/^\*\*/, "", cur); sub(/\..*/, "", cur) }
+			if (l ~ /^\(Not run in this `make bench`: the figures of /) { cd = l; sub(/^\(Not run in this `make bench`: the figures of /, "", cd); sub(/[ ,.].*/, "", cd); continue }
+			if (cur != "") text = text l "\n"
+		}
+		flush()
+	}
+	/^@@carry [0-9]+@@$/ {
+		n = $2; sub(/@@$/, "", n)
+		if (n in body) {
+			printf "%s\n(Not run in this `make bench`: the figures of %s, the last run that had them.)\n\n", body[n], when[n]
+		} else
+			printf "**%d.** Not run in this `make bench` (SRIOVH_BENCH).\n\n", n
+		next
+	}
+	{ print }' "$out.new" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > "$out"
+rm -f "$out.new"
 
 if [ -n "$doc" ]; then
 	awk -v f="$out" '

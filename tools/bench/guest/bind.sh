@@ -2,7 +2,7 @@
 # Benchmark 1: from the PF driver's bind to the last of 7 VFs probed by
 # igbvf, for four ways of getting VFs at bind:
 #   floor         a shell writes sriov_numvfs as soon as the bind returns
-#                 (the driver's own enable time: nothing can beat it)
+#                 and the PF is up (the driver's own enable time)
 #   udev_rule     the seed's rule (003_0b4d8bbafe2db00b.txt), run by
 #                 Debian's systemd-udevd
 #   link_file     a systemd .link file, [Link] SR-IOVVirtualFunctions=7,
@@ -13,18 +13,23 @@
 # "igbvf ...: Intel(R) 82576 Virtual Function" line (printed at the end of
 # a VF's probe). Methods take turns run by run, so that drift in the
 # emulator's speed touches all of them alike.
+#
+# In every method's run the PF's interface is brought up right after the
+# bind returns (pf_up_now: ip link set dev PF up, with its netdev just
+# registered), as a host's network configuration brings a PF up when it
+# appears; the floor writes sriov_numvfs after that. The same for all
+# methods: igb answers its VFs only while its interface is up, and
+# sriov_helper keeps igb's VFs unbound until then (pf_up_wait, 120 s), so
+# with the PF left down its figure would be that wait. The udev rule and
+# the .link file react to the netdev's uevent on their own: when their
+# enable comes before the link-up, their VF probes spin in igbvf's mailbox
+# timeouts (about 2 s per VF), and the figure shows it.
 
 . /tests/bench/common.sh
 
 RUNS=${BENCH_RUNS:-6}
 METHODS="floor udev_rule link_file sriov_helper"
 UDEVD=/lib/systemd/systemd-udevd
-
-pf_unbind() {
-	[ -e "$PFDIR/driver" ] || return 0
-	echo 0 > "$PFDIR/sriov_numvfs"
-	echo "$PF" > /sys/bus/pci/drivers/igb/unbind
-}
 
 udevd_start() {
 	rm -rf /run/udev
@@ -96,6 +101,7 @@ one_run() {
 	setup "$m" || { echo "$m: set-up failed"; return 1; }
 	echo "sriovh-bench: bind $m $r" > /dev/kmsg
 	echo "$PF" > /sys/bus/pci/drivers/igb/bind
+	pf_up_now || { echo "$m: run $r: the PF's interface did not come up"; teardown "$m"; return 1; }
 	[ "$m" = floor ] && echo 7 > "$PFDIR/sriov_numvfs"
 	# The driver link appears before probe() runs (really_probe()), so
 	# the end is the seventh probe's closing message, not the links.

@@ -48,3 +48,29 @@ median() {
 		      if (NR % 2) print v[(NR + 1) / 2]
 		      else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+# The igb PF back to no VFs and no driver.
+pf_unbind() {
+	[ -e "$PFDIR/driver" ] || return 0
+	echo 0 > "$PFDIR/sriov_numvfs"
+	echo "$PF" > /sys/bus/pci/drivers/igb/unbind
+}
+
+# The PF's interface up, as a host's network configuration brings it up
+# when it appears (ifupdown's allow-hotplug, NetworkManager): at once,
+# with no wait for its carrier. With shell builtins only until the ip
+# command itself (a fork is the costly part under emulation). igb answers
+# its VFs' mailbox only while its interface is up (igb_open() requests
+# the interrupt that carries the VFs' messages). Tried again with the
+# name read anew if systemd-udevd renamed the interface in between.
+pf_up_now() {
+	local n try=0
+	while [ $try -lt 5 ]; do
+		for n in "$PFDIR"/net/*; do
+			[ -e "$n" ] && ip link set dev "${n##*/}" up 2>/dev/null && return 0
+		done
+		try=$((try + 1))
+		sleep 0.1
+	done
+	return 1
+}
