@@ -595,51 +595,78 @@ static bool sriovh_vf_held(struct pci_dev *vf)
 	       sriovh_driver_override_is(vf, SRIOVH_HOLD_PF_DOWN);
 }
 
+/* What becomes of one VF at a pass's release, decided under its lock. */
+enum sriovh_hold_step {
+	SRIOVH_HOLD_NONE,	/* not held (bound, or not ours) */
+	SRIOVH_HOLD_KEEP,	/* held for its PF's interface already */
+	SRIOVH_HOLD_PF,		/* to be held for its PF's interface */
+	SRIOVH_HOLD_LET_GO,	/* to its choice, and probed */
+};
+
 /*
- * Let one held VF go: its override becomes its choice (none of it for
- * auto, or when no rule names its PF any more), and it is listed for a
- * probe once the PF's lock is let go; unless @pf_down and the VF is for
- * a host driver: then it stays held until its PF's interface is up
- * (SRIOVH_HOLD_PF_DOWN). Called with device_lock(VF) held, under which
- * 6.1's override is read and nothing probes the VF.
- *
- * Return: 1 when kept held for the PF, 0 when let go, or -ENOMEM.
+ * Decide for one VF, with device_lock(VF) held, under which 6.1's
+ * override is read and nothing probes the VF. A held VF goes to its
+ * choice (@want: its override, "" for none of it: auto, or no rule names
+ * its PF any more), unless @pf_down and the VF is for a host driver: then
+ * it stays held until its PF's interface is up (SRIOVH_HOLD_PF_DOWN).
  */
-static int sriovh_vfdrv_release_one(struct pci_dev *pf, struct pci_dev *vf,
-				    struct list_head *bind, bool pf_down,
-				    bool stopping)
+static enum sriovh_hold_step sriovh_hold_decide(struct pci_dev *pf,
+						struct pci_dev *vf,
+						bool pf_down, bool stopping,
+						char *want, size_t len)
 {
-	const char *want = NULL;
-	struct sriovh_reprobe *r;
 	struct sriovh_vfdrv d;
-	bool chosen;
+	const char *w = NULL;
 
 	if (vf->dev.driver || !sriovh_vf_held(vf))
+		return SRIOVH_HOLD_NONE;
+	if (sriovh_vfdrv_choice_of(pf, vf, &d, stopping))
+		w = sriovh_vfdrv_override(&d);
+	if (pf_down && sriovh_vfdrv_to_host(&d))
+		return sriovh_driver_override_is(vf, SRIOVH_HOLD_PF_DOWN) ?
+		       SRIOVH_HOLD_KEEP : SRIOVH_HOLD_PF;
+	strscpy(want, w ? w : "", len);
+	return SRIOVH_HOLD_LET_GO;
+}
+
+/*
+ * Act on it, with the VF's lock let go: 6.1's driver_set_override()
+ * takes it (6.12's takes a spinlock). An admin's driver_override write
+ * in between is overwritten: the window a move has too.
+ *
+ * Return: 1 when kept held for the PF, 0 when let go (listed on @bind)
+ * or not held, -ENOMEM when it could not be listed: it stays held and the
+ * pass comes back, except at module exit (@stopping), where it is let go
+ * unprobed.
+ */
+static int sriovh_hold_act(struct pci_dev *vf, enum sriovh_hold_step step,
+			   const char *want, struct list_head *bind,
+			   bool stopping)
+{
+	struct sriovh_reprobe *r;
+
+	switch (step) {
+	case SRIOVH_HOLD_NONE:
 		return 0;
-	chosen = sriovh_vfdrv_choice_of(pf, vf, &d, stopping);
-	if (chosen)
-		want = sriovh_vfdrv_override(&d);
-	if (pf_down && sriovh_vfdrv_to_host(&d)) {
-		if (!sriovh_driver_override_is(vf, SRIOVH_HOLD_PF_DOWN))
-			sriovh_set_driver_override(vf, SRIOVH_HOLD_PF_DOWN);
+	case SRIOVH_HOLD_KEEP:
 		return 1;
+	case SRIOVH_HOLD_PF:
+		sriovh_set_driver_override(vf, SRIOVH_HOLD_PF_DOWN);
+		return 1;
+	case SRIOVH_HOLD_LET_GO:
+		break;
 	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	/*
-	 * Without a record the VF stays held and the pass comes back for
-	 * it; at module exit, with no pass to come, it is let go unprobed,
-	 * for its driver's next match (an admin's drivers_probe).
-	 */
 	if (!r && !stopping)
 		return -ENOMEM;
-	sriovh_set_driver_override(vf, want ? want : "");
+	sriovh_set_driver_override(vf, want);
 	if (!r) {
 		pci_warn(vf, "sriov_helper: out of memory: let go, but not probed (echo %s > /sys/bus/pci/drivers_probe)\n",
 			 pci_name(vf));
 		return -ENOMEM;
 	}
 	r->vf = pci_dev_get(vf);
-	strscpy(r->want, want ? want : "", sizeof(r->want));
+	strscpy(r->want, want, sizeof(r->want));
 	list_add_tail(&r->node, bind);
 	return 0;
 }
@@ -666,6 +693,8 @@ int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
 			 bool pf_up_wait, struct sriovh_pf_down *down,
 			 char *busy, size_t len)
 {
+	char want[SRIOVH_DRIVER_NAME_MAX + 1];
+	enum sriovh_hold_step step;
 	bool pf_down;
 	struct pci_dev *vf;
 	int ret = 0, err;
@@ -678,8 +707,10 @@ int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
 			ret = ret ?: -EAGAIN;
 			continue;
 		}
-		err = sriovh_vfdrv_release_one(pdev, vf, bind, pf_down, false);
+		step = sriovh_hold_decide(pdev, vf, pf_down, false, want,
+					  sizeof(want));
 		device_unlock(&vf->dev);
+		err = sriovh_hold_act(vf, step, want, bind, false);
 		if (err > 0)
 			down->held++;
 		else
@@ -717,15 +748,18 @@ static bool sriovh_vf_lock_briefly(struct pci_dev *vf)
  */
 void sriovh_vfdrv_release_all(void)
 {
+	char want[SRIOVH_DRIVER_NAME_MAX + 1];
+	enum sriovh_hold_step step;
 	struct pci_dev *vf = NULL;
 	LIST_HEAD(bind);
 
 	for_each_pci_dev(vf) {
 		if (!vf->is_virtfn || !sriovh_vf_lock_briefly(vf))
 			continue;
-		sriovh_vfdrv_release_one(pci_physfn(vf), vf, &bind, false,
-					 true);
+		step = sriovh_hold_decide(pci_physfn(vf), vf, false, true, want,
+					  sizeof(want));
 		device_unlock(&vf->dev);
+		sriovh_hold_act(vf, step, want, &bind, true);
 	}
 	sriovh_vfdrv_reprobe(&bind);
 }
