@@ -272,11 +272,12 @@ is_up() {
 # mac_line N MAC: the line of vfN/status for its MAC, told from what VF N
 # itself has now (sriov_helper(4), Per-VF status): applied when it has no
 # host netdev (unbound: its driver reads the PF's table at probe) or its
-# netdev shows MAC; else what it has and why. QEMU's igb never answers
-# igbvf's reset handshake (measured: PF up or down, inside the enable or
-# after it, with or without a MAC), so on this test bed an igbvf VF always
-# has a random MAC: tests assert that status tells the truth about it,
-# whichever it is, and assert the MAC itself where no igbvf reads it.
+# netdev shows MAC; else what it has and why. In these VMs igbvf's reset
+# handshake with QEMU's igb has not once completed (measured: PF up or
+# down, inside the enable or after it, with or without a MAC), so an
+# igbvf VF here has a random MAC: tests assert that status tells the
+# truth about it, whichever it is (the booted Debian system of the
+# system group, where VF 0 does take its MAC at boot, says the same).
 mac_line() {
 	local nd has pfnd
 	nd=$(vf_netdev "$1")

@@ -750,8 +750,9 @@ if boot first "$img1" "$k61" first; then
 	# networking.service brings the PF up; the if-up.d hook then waits
 	# for them, and VF 0's own stanza brings it up by its predictable
 	# name. Its MAC: the PF's table has it; what the VF's own netdev has
-	# is told truthfully by the inventory (QEMU's igb never answers
-	# igbvf's reset, so here igbvf always takes a random one).
+	# is told truthfully by the inventory (here VF 0 took it, 2026-12-06;
+	# in the scenario VMs igbvf's reset handshake never completes, and the
+	# log line says which it was).
 	begin ifupdown_vf_at_boot
 	first_vf=$(journal | grep -E -m1 'kernel: igbvf 0000:01:1[01]\.[0-9]: ' |
 		sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
