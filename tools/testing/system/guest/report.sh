@@ -93,6 +93,7 @@ ansible_window() {
 	settle
 	fact ansible.numvfs "$(numvfs)"
 	fact ansible.vf_drivers "$(vf_drivers)"
+	fact ansible.vf1.mac "$(cat "$pf"/virtfn1/net/*/address 2>/dev/null)"
 	block ansible_conf cat "$conf"
 	block ansible_configfs sh -c "cd $cfs && grep -r . ."
 	block ansible_link ip -d link show "$(pf_netdev)"
