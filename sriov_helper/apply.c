@@ -753,7 +753,7 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	err = sriovh_vfdrv_release(pdev, &bind, up_wait, &down, busy, blen);
 	device_unlock(&pdev->dev);
 	sriovh_pf_down_note(pf, &down);
-	sriovh_vfdrv_reprobe(&bind);
+	sriovh_bind_run(&bind);
 	if (ret == -EAGAIN || err == -EAGAIN)
 		all = false;
 	if (ret == -ENOMEM || err == -ENOMEM)
@@ -790,7 +790,7 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	}
 	mutex_unlock(&sriovh_lock);
 	device_unlock(&pdev->dev);
-	sriovh_vfdrv_reprobe(&reload);
+	sriovh_bind_run(&reload);
 	return all;
 
 pf_busy:
@@ -818,7 +818,7 @@ static bool sriovh_release_held(struct sriovh_pf *pf, struct pci_dev *pdev,
 	ret = sriovh_vfdrv_release(pdev, &bind, false, &down, busy, blen);
 	device_unlock(&pdev->dev);
 	sriovh_pf_down_note(pf, &down);
-	sriovh_vfdrv_reprobe(&bind);
+	sriovh_bind_run(&bind);
 	if (ret == -ENOMEM)
 		sriovh_vfs_nomem(pf, SRIOVH_TODO_ADDED);
 	return ret != -EAGAIN;

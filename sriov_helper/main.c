@@ -20,13 +20,13 @@ static int __init sriovh_init(void)
 	if (ret)
 		goto err_params;
 
-	ret = sriovh_vfdrv_init();
+	ret = sriovh_bind_init();
 	if (ret)
 		goto err_wq;
 
 	ret = sriovh_irq_init();
 	if (ret)
-		goto err_vfdrv;
+		goto err_bind;
 
 	sriovh_inventory_init();
 
@@ -49,8 +49,8 @@ err_inventory:
 	/* A PF's carrier coming up has queued a pass since irq_init (vfcfg.c). */
 	sriovh_pfs_stop();
 	sriovh_irq_stop();
-err_vfdrv:
-	sriovh_vfdrv_exit();
+err_bind:
+	sriovh_bind_exit();
 err_wq:
 	sriovh_wq_exit();
 	sriovh_pfs_free();
@@ -75,7 +75,7 @@ static void __exit sriovh_exit(void)
 	sriovh_irq_stop();
 	/* No pass runs now; the rules, which name the VFs' drivers, remain. */
 	sriovh_vfdrv_release_all();
-	sriovh_vfdrv_exit();
+	sriovh_bind_exit();
 	sriovh_wq_exit();
 	sriovh_inventory_exit();
 	sriovh_configfs_exit();

@@ -256,6 +256,14 @@ bool sriovh_drv_is_vfio(struct device_driver *drv);
 bool sriovh_dev_on_vfio(struct device *dev);
 bool sriovh_vf_in_use(struct pci_dev *vf, char *why, size_t len);
 
+/* bind.c */
+int sriovh_bind_init(void);
+void sriovh_bind_exit(void);
+int sriovh_bind_list(struct pci_dev *vf, const char *want,
+		     struct list_head *list);
+void sriovh_bind_unlist_last(struct list_head *list);
+void sriovh_bind_run(struct list_head *list);
+
 /* numvfs.c */
 int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
 
@@ -268,8 +276,6 @@ int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
 /* Held on until its PF's interface is up (vfdrv.c: who answers VFs then). */
 #define SRIOVH_HOLD_PF_DOWN	"sriov_helper_pf_down"
 
-int sriovh_vfdrv_init(void);
-void sriovh_vfdrv_exit(void);
 bool sriovh_vfdrv_add(struct pci_dev *vf);
 void sriovh_vfdrv_unhold(struct pci_dev *vf);
 int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
@@ -282,7 +288,6 @@ void sriovh_vfdrv_prepare(struct pci_dev *pdev);
 void sriovh_vfdrv_precheck(struct pci_dev *pdev);
 int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,
 			  char *busy, size_t len);
-void sriovh_vfdrv_reprobe(struct list_head *reprobe);
 bool sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 			 bool report, char *busy, size_t len);
 

@@ -879,7 +879,7 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
  * @reload: NULL while new VFs are held unbound (the settings go into the
  *	PF's table before their first probe); else each VF's own view is
  *	checked too, and the VFs whose driver is to be reloaded for their
- *	MAC are listed here, for sriovh_vfdrv_reprobe() once the PF's lock
+ *	MAC are listed here, for sriovh_bind_run() once the PF's lock
  *	is let go
  * @busy: where to name the first VF whose device_lock was busy
  * @len: its size

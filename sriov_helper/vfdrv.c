@@ -13,7 +13,6 @@
  * override that no driver has, so the VF stays unbound until an admin
  * writes its driver_override.
  */
-#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/iommu.h>
@@ -23,7 +22,6 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/workqueue.h>
 
 #include "sriov_helper.h"
 
@@ -327,54 +325,6 @@ bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d)
 }
 
 /*
- * How many VF probes run at once. The PCI core probes VFs one after
- * another inside the enable (pci_iov_add_virtfn() -> pci_bus_add_device()
- * -> device_attach(), which never probes asynchronously); held, they are
- * probed here, and a VF driver's probe may take seconds (mlx5 sleeps on
- * firmware commands, about 0.5 s per VF; igbvf spins up to 2 s in
- * mailbox timeouts while its PF is down). 1: one after another.
- */
-static unsigned int sriovh_vf_bind_jobs;
-module_param_named(vf_bind_jobs, sriovh_vf_bind_jobs, uint, 0444);
-MODULE_PARM_DESC(vf_bind_jobs,
-		 "VF probes at once after a pass (default 0: one per online CPU, at most 8; 1: one after another)");
-
-#define SRIOVH_BIND_JOBS_MAX	8
-
-static struct workqueue_struct *sriovh_bind_wq;
-
-int sriovh_vfdrv_init(void)
-{
-	unsigned int jobs = sriovh_vf_bind_jobs;
-
-	if (!jobs)
-		jobs = min(num_online_cpus(), SRIOVH_BIND_JOBS_MAX);
-	sriovh_bind_wq = alloc_workqueue("sriov_helper_bind", WQ_UNBOUND,
-					 min(jobs, WQ_MAX_ACTIVE));
-	return sriovh_bind_wq ? 0 : -ENOMEM;
-}
-
-void sriovh_vfdrv_exit(void)
-{
-	destroy_workqueue(sriovh_bind_wq);
-}
-
-/* One reprobe list, probed at once; its caller waits for all of it. */
-struct sriovh_bind_batch {
-	atomic_t left;
-	struct completion done;
-};
-
-/* A VF that a move takes off its driver, once the PF's lock is let go. */
-struct sriovh_reprobe {
-	struct list_head node;
-	struct pci_dev *vf;
-	char want[SRIOVH_DRIVER_NAME_MAX + 1];	/* "": its default driver */
-	struct work_struct work;
-	struct sriovh_bind_batch *batch;
-};
-
-/*
  * Move one VF to @d (vf_driver was changed): set its override now, and
  * list it for a reprobe unless it is there already or its user would
  * have to let go of it first (unbinding a VF that a VM holds through
@@ -389,7 +339,6 @@ static int sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d,
 {
 	const char *want = sriovh_vfdrv_override(d);
 	char why[SRIOVH_REASON_LEN];
-	struct sriovh_reprobe *r;
 	bool there, in_use;
 	int ret;
 
@@ -415,98 +364,28 @@ static int sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d,
 			 want ? want : "its default driver");
 	if (there || in_use)
 		return 0;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-	r->vf = pci_dev_get(vf);
-	strscpy(r->want, want ? want : "", sizeof(r->want));
-	list_add_tail(&r->node, reprobe);
-	return 0;
+	return sriovh_bind_list(vf, want ? want : "", reprobe);
 }
 
 /**
  * sriovh_vfdrv_list_reload() - list a VF for a reload of its driver
  * @vf: the VF, device_lock held (its driver stays where it is named)
- * @reload: the list, for sriovh_vfdrv_reprobe() once the PF's lock is
+ * @reload: the list, for sriovh_bind_run() once the PF's lock is
  *	let go
  *
  * Return: 0, or -ENOMEM.
  */
 int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload)
 {
-	struct sriovh_reprobe *r = kzalloc(sizeof(*r), GFP_KERNEL);
-
 	device_lock_assert(&vf->dev);
-	if (!r)
-		return -ENOMEM;
-	r->vf = pci_dev_get(vf);
-	strscpy(r->want, sriovh_driver_of(vf) ?: "", sizeof(r->want));
-	list_add_tail(&r->node, reload);
-	return 0;
-}
-
-static void sriovh_reprobe_work(struct work_struct *work)
-{
-	struct sriovh_reprobe *r = container_of(work, struct sriovh_reprobe,
-						work);
-	int ret;
-
-	ret = device_reprobe(&r->vf->dev);
-	if (ret)
-		pci_err(r->vf, "sriov_helper: cannot probe it on %s (%d)\n",
-			r->want[0] ? r->want : "its default driver", ret);
-	if (atomic_dec_and_test(&r->batch->left))
-		complete(&r->batch->done);
-}
-
-/**
- * sriovh_vfdrv_reprobe() - probe the VFs that a pass listed
- * @reprobe: the list (VFs moved, let go, or to be reloaded); emptied
- *
- * With no lock of ours held, the PF's least of all: device_reprobe()
- * takes the VF's device_lock to unbind it, and a VF's unbind may wait
- * on its user. Each VF was free a moment ago (sriovh_vfdrv_move()); one
- * that a VM opened since then is waited for here, by this work alone
- * (the window the kernel's own unbind through sysfs has too). A VF
- * removed meanwhile is referenced, and device_attach() skips a dead one
- * (__device_attach(), drivers/base/dd.c).
- *
- * The probes run at once, vf_bind_jobs of them, started in the list's
- * order (VF index order: a workqueue starts its items in the order they
- * were queued); the caller waits for all of them, so that what follows
- * sees the VFs where they went. Which VF gets which kernel name (ethN)
- * or IRQ numbers then depends on which probe gets there first; the
- * predictable names (enp1s0v0) come from the VF's index, and do not.
- */
-void sriovh_vfdrv_reprobe(struct list_head *reprobe)
-{
-	struct sriovh_bind_batch batch;
-	struct sriovh_reprobe *r, *tmp;
-
-	if (list_empty(reprobe))
-		return;
-	atomic_set(&batch.left, 1);
-	init_completion(&batch.done);
-	list_for_each_entry(r, reprobe, node) {
-		r->batch = &batch;
-		INIT_WORK(&r->work, sriovh_reprobe_work);
-		atomic_inc(&batch.left);
-		queue_work(sriovh_bind_wq, &r->work);
-	}
-	if (!atomic_dec_and_test(&batch.left))
-		wait_for_completion(&batch.done);
-	list_for_each_entry_safe(r, tmp, reprobe, node) {
-		list_del(&r->node);
-		pci_dev_put(r->vf);
-		kfree(r);
-	}
+	return sriovh_bind_list(vf, sriovh_driver_of(vf) ?: "", reload);
 }
 
 /**
  * sriovh_vfdrv_move_all() - a vf_driver was changed: move the PF's VFs
  * @pdev: the PF, device_lock held (so its VFs and its driver stay)
  * @reprobe: where the VFs to reprobe are listed, for
- *	sriovh_vfdrv_reprobe() once the PF's lock is let go
+ *	sriovh_bind_run() once the PF's lock is let go
  * @busy: where to name the first VF whose lock was busy
  * @len: its size
  *
@@ -635,15 +514,15 @@ static enum sriovh_hold_step sriovh_hold_decide(struct pci_dev *pf,
  * in between is overwritten: the window a move has too.
  *
  * Return: 1 when kept held for the PF, 0 when let go (listed on @bind)
- * or not held, -ENOMEM when it could not be listed: it stays held and the
- * pass comes back, except at module exit (@stopping), where it is let go
- * unprobed.
+ * or not held, -ENOMEM when it could not be listed or its override set:
+ * it stays held and the pass comes back, except at module exit
+ * (@stopping), where it is let go unprobed.
  */
 static int sriovh_hold_act(struct pci_dev *vf, enum sriovh_hold_step step,
 			   const char *want, struct list_head *bind,
 			   bool stopping)
 {
-	struct sriovh_reprobe *r;
+	int listed, ret;
 
 	switch (step) {
 	case SRIOVH_HOLD_NONE:
@@ -651,31 +530,34 @@ static int sriovh_hold_act(struct pci_dev *vf, enum sriovh_hold_step step,
 	case SRIOVH_HOLD_KEEP:
 		return 1;
 	case SRIOVH_HOLD_PF:
+		/* Failed, it stays held as SRIOVH_HOLD: the same to a probe. */
 		sriovh_set_driver_override(vf, SRIOVH_HOLD_PF_DOWN);
 		return 1;
 	case SRIOVH_HOLD_LET_GO:
 		break;
 	}
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r && !stopping)
-		return -ENOMEM;
-	sriovh_set_driver_override(vf, want);
-	if (!r) {
-		pci_warn(vf, "sriov_helper: out of memory: let go, but not probed (echo %s > /sys/bus/pci/drivers_probe)\n",
-			 pci_name(vf));
-		return -ENOMEM;
+	listed = sriovh_bind_list(vf, want, bind);
+	if (listed && !stopping)
+		return listed;
+	ret = sriovh_set_driver_override(vf, want);
+	if (ret && !stopping) {
+		sriovh_bind_unlist_last(bind);
+		return ret;
 	}
-	r->vf = pci_dev_get(vf);
-	strscpy(r->want, want, sizeof(r->want));
-	list_add_tail(&r->node, bind);
-	return 0;
+	if (ret)
+		pci_warn(vf, "sriov_helper: cannot let it go at unload (%d): its driver_override stays %s (echo > /sys/bus/pci/devices/%s/driver_override)\n",
+			 ret, SRIOVH_HOLD, pci_name(vf));
+	else if (listed)
+		pci_warn(vf, "sriov_helper: out of memory at unload: let go, but not probed (echo %s > /sys/bus/pci/drivers_probe)\n",
+			 pci_name(vf));
+	return ret ?: listed;
 }
 
 /**
  * sriovh_vfdrv_release() - give the PF's held VFs their driver
  * @pdev: the PF, device_lock held (so its VFs stay)
  * @bind: where the VFs to probe are listed, in VF index order, for
- *	sriovh_vfdrv_reprobe() once the PF's lock is let go
+ *	sriovh_bind_run() once the PF's lock is let go
  * @pf_up_wait: keep VFs for a host driver held while the PF's interface
  *	is down, if its driver answers VFs only while it is up
  * @down: what was kept held for the PF's interface
@@ -761,7 +643,7 @@ void sriovh_vfdrv_release_all(void)
 		device_unlock(&vf->dev);
 		sriovh_hold_act(vf, step, want, &bind, true);
 	}
-	sriovh_vfdrv_reprobe(&bind);
+	sriovh_bind_run(&bind);
 }
 
 /*
