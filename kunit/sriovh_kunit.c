@@ -29,6 +29,9 @@ struct sriovh_parse_case {
 #define SRIOVH_T_DRV32 "vf_driver=01234567890123456789012345678901"
 #define SRIOVH_T_DRV_LEN \
 	"error: vf_driver must be auto, none or a driver name of 1-31 characters: "
+/* What an unknown pf= key is answered with, the known keys named. */
+#define SRIOVH_T_UNKNOWN_KEY \
+	"error: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind): "
 
 static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	/* The card's command and its spellings. */
@@ -62,10 +65,8 @@ static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	{ "01:00.0,", "error: trailing comma: ," },
 	{ "01:00.0,,vfs=1", "error: empty key=value: " },
 	{ "01:00.0,vfs", "error: expected key=value: vfs" },
-	{ "01:00.0,VFS=1",
-	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind): VFS" },
-	{ "01:00.0,numvfs=1",
-	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind): numvfs" },
+	{ "01:00.0,VFS=1", SRIOVH_T_UNKNOWN_KEY "VFS" },
+	{ "01:00.0,numvfs=1", SRIOVH_T_UNKNOWN_KEY "numvfs" },
 	{ "01:00.0,vfs=1,vfs=2", "error: key given twice: vfs=2" },
 	/* The bus-range policy. */
 	{ "01:00.0,vfs=7,on_bus_range=fail", "0000:01:00.0,vfs=7,on_bus_range=fail" },
