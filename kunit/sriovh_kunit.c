@@ -29,6 +29,9 @@ struct sriovh_parse_case {
 #define SRIOVH_T_DRV32 "vf_driver=01234567890123456789012345678901"
 #define SRIOVH_T_DRV_LEN \
 	"error: vf_driver must be auto, none or a driver name of 1-31 characters: "
+/* What an unknown pf= key is answered with, the known keys named. */
+#define SRIOVH_T_UNKNOWN_KEY \
+	"error: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind): "
 
 static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	/* The card's command and its spellings. */
@@ -62,10 +65,8 @@ static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	{ "01:00.0,", "error: trailing comma: ," },
 	{ "01:00.0,,vfs=1", "error: empty key=value: " },
 	{ "01:00.0,vfs", "error: expected key=value: vfs" },
-	{ "01:00.0,VFS=1",
-	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): VFS" },
-	{ "01:00.0,numvfs=1",
-	  "error: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): numvfs" },
+	{ "01:00.0,VFS=1", SRIOVH_T_UNKNOWN_KEY "VFS" },
+	{ "01:00.0,numvfs=1", SRIOVH_T_UNKNOWN_KEY "numvfs" },
 	{ "01:00.0,vfs=1,vfs=2", "error: key given twice: vfs=2" },
 	/* The bus-range policy. */
 	{ "01:00.0,vfs=7,on_bus_range=fail", "0000:01:00.0,vfs=7,on_bus_range=fail" },
@@ -77,6 +78,19 @@ static const struct sriovh_parse_case sriovh_parse_cases[] = {
 	{ "01:00.0,on_bus_range=fail", "error: missing vfs=N: 01:00.0,on_bus_range=fail" },
 	{ "01:00.0,vfs=1,on_bus_range=fail,on_bus_range=clamp",
 	  "error: key given twice: on_bus_range=clamp" },
+	/* How the VFs a pass held are probed. */
+	{ "01:00.0,vfs=7,vf_bind=serial", "0000:01:00.0,vfs=7,vf_bind=serial" },
+	{ "01:00.0,vf_bind=parallel,vfs=7", "0000:01:00.0,vfs=7" },
+	{ "8086:10c9,vfs=2,vf_bind=serial,on_bus_range=fail",
+	  "8086:10c9,vfs=2,on_bus_range=fail,vf_bind=serial" },
+	{ "01:00.0,vfs=7,vf_bind=Serial",
+	  "error: vf_bind must be parallel or serial: vf_bind=Serial" },
+	{ "01:00.0,vfs=7,vf_bind=bogus",
+	  "error: vf_bind must be parallel or serial: vf_bind=bogus" },
+	{ "01:00.0,vfs=7,vf_bind=",
+	  "error: vf_bind must be parallel or serial: vf_bind=" },
+	{ "01:00.0,vfs=1,vf_bind=serial,vf_bind=parallel",
+	  "error: key given twice: vf_bind=parallel" },
 	{ "01:00.0,vfs=1,", "error: trailing comma: ," },
 	/* Addresses. */
 	{ "01:00,vfs=1", "error: expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex): 01:00" },

@@ -721,7 +721,8 @@ static void sriovh_vfs_nomem(struct sriovh_pf *pf, unsigned int todo)
  *    are still held, unbound (vfcfg.c), and the held VFs get their
  *    driver's override (sriovh_vfdrv_release());
  * 2. with no lock held: the VFs moved or let go are probed, in VF index
- *    order (device_reprobe() takes each VF's lock);
+ *    order (device_reprobe() takes each VF's lock), at once or one after
+ *    another as the PF's vf_bind says (read once, with up_wait);
  * 3. with the PF's lock held again: where each VF went (settle), and the
  *    settings checked against what each VF sees, now that it is bound;
  * 4. with no lock held: the drivers of idle VFs whose own netdev did not
@@ -735,12 +736,13 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	struct sriovh_pf_down down;
 	LIST_HEAD(reload);
 	LIST_HEAD(bind);
-	bool all = true, up_wait;
+	bool all = true, up_wait, serial;
 	u32 gen;
 	int ret = 0, err;
 
 	mutex_lock(&sriovh_lock);
 	up_wait = sriovh_pf_up_wait_on(pf);
+	serial = sriovh_vf_bind_serial_locked(pdev);
 	mutex_unlock(&sriovh_lock);
 	if (!sriovh_pf_lock(pdev))
 		goto pf_busy;
@@ -753,7 +755,7 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	err = sriovh_vfdrv_release(pdev, &bind, up_wait, &down, busy, blen);
 	device_unlock(&pdev->dev);
 	sriovh_pf_down_note(pf, &down);
-	sriovh_bind_run(&bind);
+	sriovh_bind_run(&bind, serial);
 	if (ret == -EAGAIN || err == -EAGAIN)
 		all = false;
 	if (ret == -ENOMEM || err == -ENOMEM)
@@ -790,7 +792,7 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	}
 	mutex_unlock(&sriovh_lock);
 	device_unlock(&pdev->dev);
-	sriovh_bind_run(&reload);
+	sriovh_bind_run(&reload, serial);
 	return all;
 
 pf_busy:
@@ -809,8 +811,13 @@ static bool sriovh_release_held(struct sriovh_pf *pf, struct pci_dev *pdev,
 {
 	struct sriovh_pf_down down;
 	LIST_HEAD(bind);
+	bool serial;
 	int ret;
 
+	/* The rule may be gone: then the parameter's, or the default. */
+	mutex_lock(&sriovh_lock);
+	serial = sriovh_vf_bind_serial_locked(pdev);
+	mutex_unlock(&sriovh_lock);
 	if (!sriovh_pf_lock(pdev)) {
 		strscpy(busy, "the PF", blen);
 		return false;
@@ -818,7 +825,7 @@ static bool sriovh_release_held(struct sriovh_pf *pf, struct pci_dev *pdev,
 	ret = sriovh_vfdrv_release(pdev, &bind, false, &down, busy, blen);
 	device_unlock(&pdev->dev);
 	sriovh_pf_down_note(pf, &down);
-	sriovh_bind_run(&bind);
+	sriovh_bind_run(&bind, serial);
 	if (ret == -ENOMEM)
 		sriovh_vfs_nomem(pf, SRIOVH_TODO_ADDED);
 	return ret != -EAGAIN;

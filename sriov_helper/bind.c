@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Probing the VFs that a pass moved, let go or reloads, once the PF's
- * lock is let go: vf_bind_jobs of them at once, and again a second later
- * those that the driver core could not attach for lack of memory.
+ * lock is let go: vf_bind_jobs of them at once, or one after another for
+ * a PF with vf_bind=serial, and again a second later those that the
+ * driver core could not attach for lack of memory.
  *
  * The PCI core probes VFs one after another inside the enable
  * (pci_iov_add_virtfn() -> pci_bus_add_device() -> device_attach(), which
@@ -161,6 +162,7 @@ static bool sriovh_bind_failed(struct sriovh_reprobe *r)
 /**
  * sriovh_bind_run() - probe the VFs that a pass listed
  * @list: the list (VFs moved, let go, or to be reloaded); emptied
+ * @serial: one after another, in the list's order (the PF's vf_bind)
  *
  * With no lock of ours held, the PF's least of all: device_reprobe()
  * takes the VF's device_lock to unbind it, and a VF's unbind may wait
@@ -176,14 +178,30 @@ static bool sriovh_bind_failed(struct sriovh_reprobe *r)
  * sees the VFs where they went. Which VF gets which kernel name (ethN)
  * or IRQ numbers then depends on which probe gets there first; the
  * predictable names (enp1s0v0) come from the VF's index, and do not.
+ *
+ * Serial: each probe in the caller's context, the next once it returned,
+ * as the PCI core probes VFs inside the enable; for VF drivers that want
+ * their VFs probed in index order, one at a time. device_reprobe()
+ * returns when the driver's probe did: it ends in device_attach(), that
+ * is __device_attach(dev, false), which never probes asynchronously
+ * (drivers/base/bus.c and dd.c).
  */
-void sriovh_bind_run(struct list_head *list)
+void sriovh_bind_run(struct list_head *list, bool serial)
 {
 	struct sriovh_bind_batch batch;
 	struct sriovh_reprobe *r, *tmp;
 
 	if (list_empty(list))
 		return;
+	if (serial) {
+		list_for_each_entry_safe(r, tmp, list, node) {
+			list_del(&r->node);
+			r->ret = device_reprobe(&r->vf->dev);
+			if (r->ret >= 0 || !sriovh_bind_failed(r))
+				sriovh_reprobe_free(r);
+		}
+		return;
+	}
 	atomic_set(&batch.left, 1);
 	init_completion(&batch.done);
 	list_for_each_entry(r, list, node) {

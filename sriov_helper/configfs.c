@@ -9,6 +9,8 @@
  *                      NUMA node, less isolated CPUs)
  *   vf_driver     (rw) auto | none | <driver>: where new VFs are probed
  *                      (vfdrv.c); a change moves the VFs that exist
+ *   vf_bind       (rw) parallel | serial: how the VFs a pass held are
+ *                      probed (bind.c); read at the next pass
  *   vfN/          per-VF MAC, VLAN, trust, spoofchk (configfs_vf.c)
  *   status        (ro) pending | applied N | failed: <reason> (<errno>),
  *                      then a line for VFs kept from vf_driver and one for
@@ -133,6 +135,39 @@ static ssize_t sriovh_on_bus_range_store(struct config_item *item,
 		if (rule->vfs_set)
 			sriovh_queue_rule_locked(rule, SRIOVH_TODO_COUNT);
 	}
+	mutex_unlock(&sriovh_lock);
+	return count;
+}
+
+static ssize_t sriovh_vf_bind_show(struct config_item *item, char *page)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	ssize_t len;
+
+	mutex_lock(&sriovh_lock);
+	len = sysfs_emit(page, "%s\n", sriovh_vf_bind_name(rule->vf_bind));
+	mutex_unlock(&sriovh_lock);
+	return len;
+}
+
+/*
+ * Nothing to queue: the choice only says how the next pass probes the
+ * VFs it lets go, and VFs already bound stay where they are.
+ */
+static ssize_t sriovh_vf_bind_store(struct config_item *item,
+				    const char *page, size_t count)
+{
+	struct sriovh_rule *rule = &sriovh_to_entry(item)->rule;
+	enum sriovh_vf_bind bind;
+	const char *why;
+	size_t len;
+
+	if (sriovh_cfs_value(page, count, &len, &why) ||
+	    sriovh_parse_vf_bind(page, len, &bind, &why))
+		return sriovh_cfs_invalid(item, "vf_bind", page, len, why);
+
+	mutex_lock(&sriovh_lock);
+	rule->vf_bind = bind;
 	mutex_unlock(&sriovh_lock);
 	return count;
 }
@@ -273,6 +308,14 @@ static struct configfs_attribute sriovh_attr_on_bus_range = {
 	.store = sriovh_on_bus_range_store,
 };
 
+static struct configfs_attribute sriovh_attr_vf_bind = {
+	.ca_name = "vf_bind",
+	.ca_owner = THIS_MODULE,
+	.ca_mode = 0600,
+	.show = sriovh_vf_bind_show,
+	.store = sriovh_vf_bind_store,
+};
+
 static struct configfs_attribute sriovh_attr_irq = {
 	.ca_name = "irq",
 	.ca_owner = THIS_MODULE,
@@ -310,6 +353,7 @@ static struct configfs_attribute *sriovh_entry_attrs[] = {
 	&sriovh_attr_irq,
 	&sriovh_attr_irq_cpus,
 	&sriovh_attr_vf_driver,
+	&sriovh_attr_vf_bind,
 	&sriovh_attr_status,
 	NULL,
 };

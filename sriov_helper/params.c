@@ -63,6 +63,7 @@ static int sriovh_pf_get(char *buffer, const struct kernel_param *kp)
 		e.irq = rule->irq;
 		e.irq_cpus = rule->irq_cpus;
 		e.vf_driver = rule->vf_driver;
+		e.vf_bind = rule->vf_bind;
 		if (len)
 			len += scnprintf(buffer + len, PAGE_SIZE - len, ";");
 		sriovh_format_entry(&e, buffer + len, PAGE_SIZE - len);
@@ -106,7 +107,7 @@ static const struct kernel_param_ops sriovh_vf_ops = {
 };
 
 module_param_cb(pf, &sriovh_pf_ops, &sriovh_pf_raw, 0444);
-MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail][,irq=spread|off][,irq_cpus=LIST][,vf_driver=auto|none|DRIVER] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
+MODULE_PARM_DESC(pf, "VF count per PF: [DOMAIN:]BB:DD.F,vfs=N[,on_bus_range=clamp|fail][,irq=spread|off][,irq_cpus=LIST][,vf_driver=auto|none|DRIVER][,vf_bind=parallel|serial] or VVVV:DDDD,...; repeat pf= or separate entries with ';'");
 module_param_cb(vf, &sriovh_vf_ops, &sriovh_vf_raw, 0444);
 MODULE_PARM_DESC(vf, "per-VF settings: [DOMAIN:]BB:DD.F/N[-M],key=value,... with keys mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, query_rss, min_tx_rate, max_tx_rate, node_guid, port_guid, vf_driver, msix; repeat vf= or separate entries with ';'");
 
@@ -187,6 +188,7 @@ static int sriovh_params_pf(struct list_head *rules)
 		rule->irq = e.irq;
 		rule->irq_cpus = e.irq_cpus;
 		rule->vf_driver = e.vf_driver;
+		rule->vf_bind = e.vf_bind;
 		INIT_LIST_HEAD(&rule->vf_sets);
 		list_add_tail(&rule->node, rules);
 	}

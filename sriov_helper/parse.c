@@ -247,6 +247,40 @@ int sriovh_parse_irq_mode(const char *s, size_t len,
 	return 0;
 }
 
+static const char * const sriovh_vf_bind_names[] = {
+	[SRIOVH_VFBIND_PARALLEL] = "parallel",
+	[SRIOVH_VFBIND_SERIAL] = "serial",
+};
+
+const char *sriovh_vf_bind_name(enum sriovh_vf_bind bind)
+{
+	return (size_t)bind < ARRAY_SIZE(sriovh_vf_bind_names) ?
+	       sriovh_vf_bind_names[bind] : "?";
+}
+
+/**
+ * sriovh_parse_vf_bind() - parse a vf_bind value
+ * @s: text, not NUL-terminated
+ * @len: its length
+ * @out: the choice, set only on success
+ * @why: on failure, a static description
+ *
+ * Return: 0 or -EINVAL.
+ */
+int sriovh_parse_vf_bind(const char *s, size_t len, enum sriovh_vf_bind *out,
+			 const char **why)
+{
+	int i = sriovh_name_lookup(sriovh_vf_bind_names,
+				   ARRAY_SIZE(sriovh_vf_bind_names), s, len);
+
+	if (i < 0) {
+		*why = "vf_bind must be parallel or serial";
+		return -EINVAL;
+	}
+	*out = (enum sriovh_vf_bind)i;
+	return 0;
+}
+
 /* A CPU number: 1-4 decimal digits, at most SRIOVH_CPU_MAX. */
 static int sriovh_parse_cpu(const char *s, size_t len, u16 *out)
 {
@@ -958,6 +992,7 @@ enum sriovh_key {
 	SRIOVH_KEY_IRQ,
 	SRIOVH_KEY_IRQ_CPUS,
 	SRIOVH_KEY_VF_DRIVER,
+	SRIOVH_KEY_VF_BIND,
 	SRIOVH_NR_KEYS,
 };
 
@@ -967,6 +1002,7 @@ static const char * const sriovh_key_names[SRIOVH_NR_KEYS] = {
 	[SRIOVH_KEY_IRQ] = "irq",
 	[SRIOVH_KEY_IRQ_CPUS] = "irq_cpus",
 	[SRIOVH_KEY_VF_DRIVER] = "vf_driver",
+	[SRIOVH_KEY_VF_BIND] = "vf_bind",
 };
 
 /*
@@ -1000,6 +1036,8 @@ static int sriovh_parse_value(int key, const char *val, size_t vlen,
 		return sriovh_parse_irq_mode(val, vlen, &e->irq, why);
 	case SRIOVH_KEY_VF_DRIVER:
 		return sriovh_parse_vf_driver(val, vlen, &e->vf_driver, why);
+	case SRIOVH_KEY_VF_BIND:
+		return sriovh_parse_vf_bind(val, vlen, &e->vf_bind, why);
 	default:
 		return sriovh_parse_cpulist(val, vlen, &e->irq_cpus, why);
 	}
@@ -1045,7 +1083,7 @@ static int sriovh_parse_keys(const char *p, const char *end,
 		if (key < 0) {
 			sriovh_set_error(err, entry, entry_len, p,
 					 (size_t)(eq - p),
-					 "unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver)");
+					 "unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind)");
 			return -EINVAL;
 		}
 		if (seen & (1u << key)) {
@@ -1158,7 +1196,7 @@ int sriovh_format_target(const struct sriovh_target *t, char *buf, size_t len)
  * @len: its size
  *
  * Keys at their defaults (on_bus_range=clamp, irq=spread, no irq_cpus,
- * vf_driver=auto) are left out, so the text is the shortest that means the same.
+ * vf_driver=auto, vf_bind=parallel) are left out, so the text is the shortest that means the same.
  *
  * Return: what snprintf() returns for the whole text.
  */
@@ -1169,7 +1207,7 @@ int sriovh_format_entry(const struct sriovh_entry *e, char *buf, size_t len)
 
 	sriovh_format_target(&e->target, name, sizeof(name));
 	sriovh_format_cpulist(&e->irq_cpus, cpus, sizeof(cpus));
-	return snprintf(buf, len, "%s,vfs=%u%s%s%s%s%s%s", name, e->vfs,
+	return snprintf(buf, len, "%s,vfs=%u%s%s%s%s%s%s%s", name, e->vfs,
 			e->on_bus_range == SRIOVH_BUSRANGE_FAIL ?
 			",on_bus_range=fail" : "",
 			e->irq == SRIOVH_IRQ_OFF ? ",irq=off" : "",
@@ -1177,7 +1215,9 @@ int sriovh_format_entry(const struct sriovh_entry *e, char *buf, size_t len)
 			e->vf_driver.mode != SRIOVH_VFDRV_AUTO ?
 			",vf_driver=" : "",
 			e->vf_driver.mode != SRIOVH_VFDRV_AUTO ?
-			sriovh_vf_driver_name(&e->vf_driver) : "");
+			sriovh_vf_driver_name(&e->vf_driver) : "",
+			e->vf_bind == SRIOVH_VFBIND_SERIAL ?
+			",vf_bind=serial" : "");
 }
 
 /* Parse the ","-separated key=value pairs of one vf= entry. */

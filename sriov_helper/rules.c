@@ -86,6 +86,22 @@ const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev)
 	return rule;
 }
 
+/**
+ * sriovh_vf_bind_serial_locked() - probe the PF's VFs one after another?
+ * @pdev: the PF
+ *
+ * The rule in force says, as it says on_bus_range; a PF without one has
+ * its VFs probed vf_bind_jobs at once, as everyone's are by default.
+ *
+ * Return: true for vf_bind=serial.
+ */
+bool sriovh_vf_bind_serial_locked(struct pci_dev *pdev)
+{
+	const struct sriovh_rule *rule = sriovh_rule_lookup_locked(pdev);
+
+	return rule && rule->vf_bind == SRIOVH_VFBIND_SERIAL;
+}
+
 /*
  * The configfs address entry of a PF, the one that may hold VF sets,
  * whether or not it sets the count.

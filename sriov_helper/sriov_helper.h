@@ -98,6 +98,7 @@ struct sriovh_rule {
 	enum sriovh_irq_mode irq;
 	struct sriovh_cpulist irq_cpus;	/* nr == 0: the PF's default set */
 	struct sriovh_vfdrv vf_driver;
+	enum sriovh_vf_bind vf_bind;
 	struct list_head vf_sets;	/* struct sriovh_vfset, configfs only */
 };
 
@@ -199,6 +200,7 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 
 /* rules.c */
 const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev);
+bool sriovh_vf_bind_serial_locked(struct pci_dev *pdev);
 bool sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo);
 void sriovh_queue_bound_pfs_locked(unsigned int todo);
 void sriovh_queue_rule_locked(const struct sriovh_rule *rule,
@@ -262,7 +264,7 @@ void sriovh_bind_exit(void);
 int sriovh_bind_list(struct pci_dev *vf, const char *want,
 		     struct list_head *list);
 void sriovh_bind_unlist_last(struct list_head *list);
-void sriovh_bind_run(struct list_head *list);
+void sriovh_bind_run(struct list_head *list, bool serial);
 
 /* numvfs.c */
 int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);

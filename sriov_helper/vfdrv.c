@@ -626,14 +626,19 @@ static bool sriovh_vf_lock_briefly(struct pci_dev *vf)
  * is polled for a moment, never waited for: a bound VF's may be held for
  * as long as a VM holds it (an unbind waiting in vfio), and a held VF,
  * which has no driver, is locked only by a probe that finds no match or
- * a sysfs write.
+ * a sysfs write. The VFs of a PF with vf_bind=serial are probed one
+ * after another, after the others, in the order for_each_pci_dev()
+ * walks them: a PF's in VF index order (sriov_add_vfs() adds them so,
+ * and bus_add_device() appends each to the bus's list).
  */
 void sriovh_vfdrv_release_all(void)
 {
 	char want[SRIOVH_DRIVER_NAME_MAX + 1];
 	enum sriovh_hold_step step;
 	struct pci_dev *vf = NULL;
+	LIST_HEAD(serial);
 	LIST_HEAD(bind);
+	bool one;
 
 	for_each_pci_dev(vf) {
 		if (!vf->is_virtfn || !sriovh_vf_lock_briefly(vf))
@@ -641,9 +646,13 @@ void sriovh_vfdrv_release_all(void)
 		step = sriovh_hold_decide(pci_physfn(vf), vf, false, true, want,
 					  sizeof(want));
 		device_unlock(&vf->dev);
-		sriovh_hold_act(vf, step, want, &bind, true);
+		mutex_lock(&sriovh_lock);
+		one = sriovh_vf_bind_serial_locked(pci_physfn(vf));
+		mutex_unlock(&sriovh_lock);
+		sriovh_hold_act(vf, step, want, one ? &serial : &bind, true);
 	}
-	sriovh_bind_run(&bind);
+	sriovh_bind_run(&bind, false);
+	sriovh_bind_run(&serial, true);
 }
 
 /*

@@ -12,6 +12,7 @@
  *           | "irq"                              ("spread" or "off")
  *           | "irq_cpus"                         (a CPU list, below)
  *           | "vf_driver"                        ("auto", "none" or a driver)
+ *           | "vf_bind"                          ("parallel" or "serial")
  *   CPU list := cpus { "," cpus }, cpus := N | N "-" M (decimal, 0-8191)
  *
  * A CPU list holds commas of its own: the irq_cpus value runs on over every
@@ -73,6 +74,12 @@ enum sriovh_irq_mode {
 	SRIOVH_IRQ_OFF,		/* leave them to the kernel and irqbalance */
 };
 
+/* How the VFs a pass held are probed once it lets them go (bind.c). */
+enum sriovh_vf_bind {
+	SRIOVH_VFBIND_PARALLEL,	/* vf_bind_jobs at once */
+	SRIOVH_VFBIND_SERIAL,	/* one after another, in VF index order */
+};
+
 /* NR_CPUS is at most 8192 on the architectures Debian builds. */
 #define SRIOVH_CPU_MAX		8191
 #define SRIOVH_CPULIST_RANGES	16
@@ -113,6 +120,7 @@ struct sriovh_entry {
 	enum sriovh_irq_mode irq;
 	struct sriovh_cpulist irq_cpus;
 	struct sriovh_vfdrv vf_driver;
+	enum sriovh_vf_bind vf_bind;
 };
 
 /* Where a parse failed: the entry, the offending token and why. */
@@ -135,6 +143,9 @@ const char *sriovh_policy_name(enum sriovh_busrange_policy policy);
 int sriovh_parse_irq_mode(const char *s, size_t len,
 			  enum sriovh_irq_mode *out, const char **why);
 const char *sriovh_irq_mode_name(enum sriovh_irq_mode mode);
+int sriovh_parse_vf_bind(const char *s, size_t len, enum sriovh_vf_bind *out,
+			 const char **why);
+const char *sriovh_vf_bind_name(enum sriovh_vf_bind bind);
 int sriovh_parse_cpulist(const char *s, size_t len, struct sriovh_cpulist *l,
 			 const char **why);
 int sriovh_format_cpulist(const struct sriovh_cpulist *l, char *buf,

@@ -63,7 +63,7 @@ static void fuzz_entries(const char *s)
 		CHECK(*c2 == '\0');
 		CHECK(sriovh_target_equal(&e.target, &again.target));
 		CHECK(e.vfs == again.vfs && e.on_bus_range == again.on_bus_range &&
-		      e.irq == again.irq);
+		      e.irq == again.irq && e.vf_bind == again.vf_bind);
 		CHECK(!memcmp(&e.irq_cpus, &again.irq_cpus, sizeof(e.irq_cpus)));
 		CHECK(sriovh_vfdrv_equal(&e.vf_driver, &again.vf_driver));
 		if (e.irq_cpus.nr)

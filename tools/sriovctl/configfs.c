@@ -2,7 +2,7 @@
 /*
  * The configfs tree: list, set, vf, unset.
  *
- *   /sys/kernel/config/sriov_helper/<entry>/{vfs,on_bus_range,irq,...}
+ *   /sys/kernel/config/sriov_helper/<entry>/{vfs,on_bus_range,irq,...,vf_bind}
  *   /sys/kernel/config/sriov_helper/<PF address>/vfN[-M]/{mac,...,status}
  *
  * Values are checked with the module's own parser before anything is
@@ -88,15 +88,19 @@ static const char *parse_entry_attr(size_t i, const char *s,
 	case 3:
 		bad = sriovh_parse_cpulist(s, len, &e->irq_cpus, &why);
 		break;
-	default:
+	case 4:
 		bad = sriovh_parse_vf_driver(s, len, &e->vf_driver, &why);
+		break;
+	default:
+		bad = sriovh_parse_vf_bind(s, len, &e->vf_bind, &why);
 		break;
 	}
 	return bad ? why : NULL;
 }
 
 static const char * const entry_keys[] = {
-	"vfs", "on_bus_range", "irq", "irq_cpus", "vf_driver", "status",
+	"vfs", "on_bus_range", "irq", "irq_cpus", "vf_driver", "vf_bind",
+	"status",
 };
 
 /*
@@ -115,7 +119,7 @@ int config_read_entry(const char *dir, const char *name,
 	memset(e, 0, sizeof(*e));
 	if (sriovh_parse_target(name, strlen(name), &e->target, &why))
 		die(EX_FAIL, "%s/%s: not an entry name: %s", dir, name, why);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		val = entry_attr(dir, name, entry_keys[i]);
 		if (i == 0 && (!val || !*val)) {
 			free(val);
@@ -273,7 +277,7 @@ static void list_sets(struct buf *b, const char *dir, const char *entry)
 }
 
 static void list_entry_json(struct buf *b, const char *dir, const char *name,
-			    char *const val[6])
+			    char *const val[7])
 {
 	buf_puts(b, "{\"entry\":");
 	buf_json_str(b, name);
@@ -291,29 +295,31 @@ static void list_entry_json(struct buf *b, const char *dir, const char *name,
 		buf_puts(b, "null");
 	buf_puts(b, ",\"vf_driver\":");
 	buf_json_val(b, val[4]);
+	buf_puts(b, ",\"vf_bind\":");
+	buf_json_val(b, val[5]);
 	buf_puts(b, ",\"status\":");
-	buf_json_str(b, val[5] ? val[5] : "");
+	buf_json_str(b, val[6] ? val[6] : "");
 	list_sets(b, dir, name);
 	buf_puts(b, "}");
 }
 
 static void list_entry_text(struct buf *b, const char *dir, const char *name,
-			    char *const val[6])
+			    char *const val[7])
 {
-	buf_printf(b, "%-14s %-6s %-13s %-7s %-9s %-10s ", name,
+	buf_printf(b, "%-14s %-6s %-13s %-7s %-9s %-10s %-8s ", name,
 		   val[0] && *val[0] ? val[0] : "-", val[1] ? val[1] : "-",
 		   val[2] ? val[2] : "-",
 		   val[3] && *val[3] ? val[3] : "default",
-		   val[4] ? val[4] : "-");
+		   val[4] ? val[4] : "-", val[5] ? val[5] : "-");
 	/* An ID entry's status has a line per PF: indent the rest. */
-	split_lines_indent(b, val[5] ? val[5] : "?", "                                                                 ");
+	split_lines_indent(b, val[6] ? val[6] : "?", "                                                                          ");
 	list_sets(b, dir, name);
 }
 
 int cmd_list(int argc, char **argv)
 {
 	const char *dir = configfs_dir();
-	char **v = config_entries(dir), *val[6];
+	char **v = config_entries(dir), *val[7];
 	size_t i, k;
 
 	(void)argc;
@@ -321,11 +327,11 @@ int cmd_list(int argc, char **argv)
 	if (opt.json)
 		buf_puts(&out, "[");
 	else
-		buf_printf(&out, "%-14s %-6s %-13s %-7s %-9s %-10s %s\n",
+		buf_printf(&out, "%-14s %-6s %-13s %-7s %-9s %-10s %-8s %s\n",
 			   "ENTRY", "VFS", "ON_BUS_RANGE", "IRQ", "IRQ_CPUS",
-			   "VF_DRIVER", "STATUS");
+			   "VF_DRIVER", "VF_BIND", "STATUS");
 	for (i = 0; v[i]; i++) {
-		for (k = 0; k < 6; k++)
+		for (k = 0; k < 7; k++)
 			val[k] = entry_attr(dir, v[i], entry_keys[k]);
 		if (opt.json) {
 			buf_puts(&out, i ? "," : "");
@@ -333,7 +339,7 @@ int cmd_list(int argc, char **argv)
 		} else {
 			list_entry_text(&out, dir, v[i], val);
 		}
-		for (k = 0; k < 6; k++)
+		for (k = 0; k < 7; k++)
 			free(val[k]);
 	}
 	if (opt.json)
@@ -447,6 +453,9 @@ int cmd_set(int argc, char **argv)
 	if (!err)
 		err = write_attr(dir, name, "vf_driver",
 				 sriovh_vf_driver_name(&e.vf_driver));
+	if (!err)
+		err = write_attr(dir, name, "vf_bind",
+				 sriovh_vf_bind_name(e.vf_bind));
 	if (!err)
 		err = write_attr(dir, name, "vfs", count);
 	if (err) {

@@ -60,7 +60,7 @@ sriov_helper_initramfs_command: sh -c 'echo rebuilt >> $T/initramfs.log'
 sriov_helper_environment: { $env }
 sriov_helper_pfs:
   - { pf: "0000:01:00.0", vfs: $2, irq_cpus: "0-3" }
-  - { pf: "8086:10c9", vfs: 4, on_bus_range: fail }
+  - { pf: "8086:10c9", vfs: 4, on_bus_range: fail, vf_bind: serial }
 sriov_helper_vfs:
   - { pf: "0000:01:00.0", vfs: "0-3", settings: { vf_driver: vfio-pci } }
   - { pf: "0000:01:00.0", vfs: 4, settings: { mac: "02:00:00:00:01:04", vlan: $3, trust: true } }
@@ -87,7 +87,7 @@ expect first-recap "ok=7 changed=3 unreachable=0 failed=0" "$recap"
 expect first-conf "# Written by Ansible (role sriov_helper): changes here are overwritten.
 # sriovctl(8): sriovctl dump shows the configuration in effect.
 options sriov_helper pf=0000:01:00.0,vfs=7,irq_cpus=0-3
-options sriov_helper pf=8086:10c9,vfs=4,on_bus_range=fail
+options sriov_helper pf=8086:10c9,vfs=4,on_bus_range=fail,vf_bind=serial
 options sriov_helper vf=0000:01:00.0/0-3,vf_driver=vfio-pci
 options sriov_helper vf=0000:01:00.0/4,mac=02:00:00:00:01:04,vlan=100,trust=on" "$(cat "$conf" 2>&1)"
 expect first-configfs "./0000:01:00.0/irq=spread
@@ -97,11 +97,13 @@ expect first-configfs "./0000:01:00.0/irq=spread
 ./0000:01:00.0/vf4/mac=02:00:00:00:01:04
 ./0000:01:00.0/vf4/trust=on
 ./0000:01:00.0/vf4/vlan=100
+./0000:01:00.0/vf_bind=parallel
 ./0000:01:00.0/vf_driver=auto
 ./0000:01:00.0/vfs=7
 ./8086:10c9/irq=spread
 ./8086:10c9/irq_cpus=
 ./8086:10c9/on_bus_range=fail
+./8086:10c9/vf_bind=serial
 ./8086:10c9/vf_driver=auto
 ./8086:10c9/vfs=4" "$(state)"
 expect first-initramfs 1 "$(rebuilds)"

@@ -84,7 +84,7 @@ snapshot() {
 	done
 }
 
-# mkentry DIR VFS ON_BUS_RANGE IRQ IRQ_CPUS VF_DRIVER STATUS: an entry as
+# mkentry DIR VFS ON_BUS_RANGE IRQ IRQ_CPUS VF_DRIVER VF_BIND STATUS: an entry as
 # configfs shows one (an empty value is an empty line).
 mkentry() {
 	local d=$1
@@ -94,7 +94,8 @@ mkentry() {
 	printf '%s\n' "$4" > "$d/irq"
 	printf '%s\n' "$5" > "$d/irq_cpus"
 	printf '%s\n' "$6" > "$d/vf_driver"
-	printf '%s\n' "$7" > "$d/status"
+	printf '%s\n' "$7" > "$d/vf_bind"
+	printf '%s\n' "$8" > "$d/status"
 }
 
 # mkset DIR STATUS [KEY=VALUE...]: a vfN or vfN-M set, every key's file
@@ -125,7 +126,7 @@ inv=$R/sys/kernel/debug/sriov_helper/inventory
 
 fixture() {
 	mkroot "$R"
-	mkentry "$c/0000:01:00.0" 7 clamp spread 0-1,4 vfio-pci \
+	mkentry "$c/0000:01:00.0" 7 clamp spread 0-1,4 vfio-pci parallel \
 		'applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit'
 	mkset "$c/0000:01:00.0/vf10" 'waiting: VF 10 does not exist (3 VFs)' \
 		mac=02:00:00:00:00:10 vlan=100 qos=3 vlan_proto=802.1ad spoofchk=off
@@ -136,9 +137,9 @@ link_state: igb has no VF link state control (-95) on 3 of 3 VFs, first VF 4
 query_rss: applied
 min_tx_rate: applied
 max_tx_rate: applied' vf_driver=igbvf link_state=disable query_rss=on min_tx_rate=10 max_tx_rate=100
-	mkentry "$c/8086:10c9" 4 fail off '' none '0000:03:00.0 applied 4
+	mkentry "$c/8086:10c9" 4 fail off '' none serial '0000:03:00.0 applied 4
 0000:04:00.0 pending: no driver bound'
-	mkentry "$c/02:00.0" '' clamp spread '' auto unset
+	mkentry "$c/02:00.0" '' clamp spread '' auto parallel unset
 	cat > "$inv" <<'INV'
 # sriov_helper inventory v3
 pf 0000:01:00.0 id=8086:10c9 driver=igb numa=0 totalvfs=7 numvfs=3 offset=0x180 stride=4 ari=off bus_window=01-01 iov_bars=assigned iommu=yes managed=yes requested=7 source=configfs policy=clamp state=applied enabled=3 err=0 fit=3 cause=bus_range irq=spread irq_cpus=0-1,4 netdev=enp1s0f0 reason=bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
@@ -193,8 +194,8 @@ check help-after-command 0 "$USAGE" "$bin" vf -h
 # ---- list, show, dump ------------------------------------------------------
 
 check list 0 "$(cat <<'EOF'
-ENTRY          VFS    ON_BUS_RANGE  IRQ     IRQ_CPUS  VF_DRIVER  STATUS
-0000:01:00.0   7      clamp         spread  0-1,4     vfio-pci   applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
+ENTRY          VFS    ON_BUS_RANGE  IRQ     IRQ_CPUS  VF_DRIVER  VF_BIND  STATUS
+0000:01:00.0   7      clamp         spread  0-1,4     vfio-pci   parallel applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
   vf4-6  link_state=disable query_rss=on min_tx_rate=10 max_tx_rate=100 vf_driver=igbvf  failed: link_state
       vf_driver: applied
       link_state: igb has no VF link state control (-95) on 3 of 3 VFs, first VF 4
@@ -203,9 +204,9 @@ ENTRY          VFS    ON_BUS_RANGE  IRQ     IRQ_CPUS  VF_DRIVER  STATUS
       max_tx_rate: applied
   vf7  trust=on  applied
   vf10  mac=02:00:00:00:00:10 vlan=100 qos=3 vlan_proto=802.1ad spoofchk=off  waiting: VF 10 does not exist (3 VFs)
-02:00.0        -      clamp         spread  default   auto       unset
-8086:10c9      4      fail          off     default   none       0000:03:00.0 applied 4
-                                                                 0000:04:00.0 pending: no driver bound
+02:00.0        -      clamp         spread  default   auto       parallel unset
+8086:10c9      4      fail          off     default   none       serial   0000:03:00.0 applied 4
+                                                                          0000:04:00.0 pending: no driver bound
 EOF
 )" "$bin" --root "$R" list
 
@@ -227,7 +228,7 @@ set_json() {
 	done
 	echo "$s,\"status\":$1}"
 }
-check list-json 0 "[{\"entry\":\"0000:01:00.0\",\"vfs\":7,\"on_bus_range\":\"clamp\",\"irq\":\"spread\",\"irq_cpus\":\"0-1,4\",\"vf_driver\":\"vfio-pci\",\"status\":\"applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit\",\"vf\":[$(set_json 4-6 4 6 link_state='"disable"' query_rss='"on"' min_tx_rate=10 max_tx_rate=100 vf_driver='"igbvf"' '"failed: link_state\nvf_driver: applied\nlink_state: igb has no VF link state control (-95) on 3 of 3 VFs, first VF 4\nquery_rss: applied\nmin_tx_rate: applied\nmax_tx_rate: applied"'),$(set_json 7 7 7 trust='"on"' '"applied"'),$(set_json 10 10 10 mac='"02:00:00:00:00:10"' vlan=100 qos=3 vlan_proto='"802.1ad"' spoofchk='"off"' '"waiting: VF 10 does not exist (3 VFs)"')]},{\"entry\":\"02:00.0\",\"vfs\":null,\"on_bus_range\":\"clamp\",\"irq\":\"spread\",\"irq_cpus\":null,\"vf_driver\":\"auto\",\"status\":\"unset\",\"vf\":[]},{\"entry\":\"8086:10c9\",\"vfs\":4,\"on_bus_range\":\"fail\",\"irq\":\"off\",\"irq_cpus\":null,\"vf_driver\":\"none\",\"status\":\"0000:03:00.0 applied 4\n0000:04:00.0 pending: no driver bound\",\"vf\":[]}]" \
+check list-json 0 "[{\"entry\":\"0000:01:00.0\",\"vfs\":7,\"on_bus_range\":\"clamp\",\"irq\":\"spread\",\"irq_cpus\":\"0-1,4\",\"vf_driver\":\"vfio-pci\",\"vf_bind\":\"parallel\",\"status\":\"applied 3 (asked 7): bus range: 7 VFs need bus 02, window [bus 01]; 3 fit\",\"vf\":[$(set_json 4-6 4 6 link_state='"disable"' query_rss='"on"' min_tx_rate=10 max_tx_rate=100 vf_driver='"igbvf"' '"failed: link_state\nvf_driver: applied\nlink_state: igb has no VF link state control (-95) on 3 of 3 VFs, first VF 4\nquery_rss: applied\nmin_tx_rate: applied\nmax_tx_rate: applied"'),$(set_json 7 7 7 trust='"on"' '"applied"'),$(set_json 10 10 10 mac='"02:00:00:00:00:10"' vlan=100 qos=3 vlan_proto='"802.1ad"' spoofchk='"off"' '"waiting: VF 10 does not exist (3 VFs)"')]},{\"entry\":\"02:00.0\",\"vfs\":null,\"on_bus_range\":\"clamp\",\"irq\":\"spread\",\"irq_cpus\":null,\"vf_driver\":\"auto\",\"vf_bind\":\"parallel\",\"status\":\"unset\",\"vf\":[]},{\"entry\":\"8086:10c9\",\"vfs\":4,\"on_bus_range\":\"fail\",\"irq\":\"off\",\"irq_cpus\":null,\"vf_driver\":\"none\",\"vf_bind\":\"serial\",\"status\":\"0000:03:00.0 applied 4\n0000:04:00.0 pending: no driver bound\",\"vf\":[]}]" \
 	"$bin" --root "$R" --json list
 
 # Inventory v3: the PF's netdev; each VF's driver choice, whether it is in
@@ -310,24 +311,25 @@ rmdir "$inv"
 cp "$T/inventory.v3" "$inv"
 
 DUMP="options sriov_helper pf=0000:01:00.0,vfs=7,irq_cpus=0-1,4,vf_driver=vfio-pci
-options sriov_helper pf=8086:10c9,vfs=4,on_bus_range=fail,irq=off,vf_driver=none
+options sriov_helper pf=8086:10c9,vfs=4,on_bus_range=fail,irq=off,vf_driver=none,vf_bind=serial
 options sriov_helper vf=0000:01:00.0/4-6,link_state=disable,query_rss=on,min_tx_rate=10,max_tx_rate=100,vf_driver=igbvf
 options sriov_helper vf=0000:01:00.0/7,trust=on
 options sriov_helper vf=0000:01:00.0/10,mac=02:00:00:00:00:10,vlan=100,qos=3,vlan_proto=802.1ad,spoofchk=off"
 check dump 0 "$DUMP" "$bin" --root "$R" dump
-check dump-json 0 '{"pf":["0000:01:00.0,vfs=7,irq_cpus=0-1,4,vf_driver=vfio-pci","8086:10c9,vfs=4,on_bus_range=fail,irq=off,vf_driver=none"],"vf":["0000:01:00.0/4-6,link_state=disable,query_rss=on,min_tx_rate=10,max_tx_rate=100,vf_driver=igbvf","0000:01:00.0/7,trust=on","0000:01:00.0/10,mac=02:00:00:00:00:10,vlan=100,qos=3,vlan_proto=802.1ad,spoofchk=off"]}' \
+check dump-json 0 '{"pf":["0000:01:00.0,vfs=7,irq_cpus=0-1,4,vf_driver=vfio-pci","8086:10c9,vfs=4,on_bus_range=fail,irq=off,vf_driver=none,vf_bind=serial"],"vf":["0000:01:00.0/4-6,link_state=disable,query_rss=on,min_tx_rate=10,max_tx_rate=100,vf_driver=igbvf","0000:01:00.0/7,trust=on","0000:01:00.0/10,mac=02:00:00:00:00:10,vlan=100,qos=3,vlan_proto=802.1ad,spoofchk=off"]}' \
 	"$bin" --root "$R" --json dump
 
 # ---- set -------------------------------------------------------------------
 
 # A canonical name for a new entry; an existing entry under another
 # spelling is reused; everything is written before the count.
-check set-new 0 "" "$bin" --root "$R" set 5:00.1 vfs=2 on_bus_range=fail irq_cpus=3,1-2 vf_driver=vfio-pci
+check set-new 0 "" "$bin" --root "$R" set 5:00.1 vfs=2 on_bus_range=fail irq_cpus=3,1-2 vf_driver=vfio-pci vf_bind=serial
 check set-new-files 0 "vfs=2
 on_bus_range=fail
 irq=spread
 irq_cpus=1-3
-vf_driver=vfio-pci" files "$c/0000:05:00.1/"{vfs,on_bus_range,irq,irq_cpus,vf_driver}
+vf_driver=vfio-pci
+vf_bind=serial" files "$c/0000:05:00.1/"{vfs,on_bus_range,irq,irq_cpus,vf_driver,vf_bind}
 check set-existing 0 "" "$bin" --root "$R" set 0000:02:00.0 vfs=5
 check_true set-existing-reused "$(ls "$c")" test "$(cat "$c/02:00.0/vfs")" = 5 -a ! -e "$c/0000:02:00.0"
 
@@ -335,10 +337,11 @@ check_true set-existing-reused "$(ls "$c")" test "$(cat "$c/02:00.0/vfs")" = 5 -
 before=$(snapshot "$R")
 check set-bad-count 2 "sriovctl: invalid: not a decimal number: 'vfs=x'" "$bin" --root "$R" set 06:00.0 vfs=x
 check set-bad-pf 2 "sriovctl: invalid: bad PCI device (hex 00-1f): '06:40.0'" "$bin" --root "$R" set 06:40.0 vfs=1
-check set-unknown-key 2 "sriovctl: invalid: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): 'vf'" "$bin" --root "$R" set 06:00.0 vf=1
+check set-unknown-key 2 "sriovctl: invalid: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind): 'vf'" "$bin" --root "$R" set 06:00.0 vf=1
 check set-no-count 2 "sriovctl: invalid: missing vfs=N: '06:00.0,on_bus_range=fail'" "$bin" --root "$R" set 06:00.0 on_bus_range=fail
 check set-bad-cpus 2 "sriovctl: invalid: CPU range goes backwards: 'irq_cpus=3-1'" "$bin" --root "$R" set 06:00.0 vfs=1 irq_cpus=3-1
 check set-bad-irq 2 "sriovctl: invalid: irq must be spread or off: 'irq=on'" "$bin" --root "$R" set 06:00.0 vfs=1 irq=on
+check set-bad-vf-bind 2 "sriovctl: invalid: vf_bind must be parallel or serial: 'vf_bind=bogus'" "$bin" --root "$R" set 06:00.0 vfs=1 vf_bind=bogus
 check set-two-pfs 2 "sriovctl: one PF at a time" "$bin" --root "$R" set "06:00.0,vfs=1;07:00.0" vfs=1
 check set-bad-driver 2 "sriovctl: invalid: a driver name has only letters, digits, '_' and '-': 'vf_driver=vfio/pci'" "$bin" --root "$R" set 06:00.0 vfs=1 vf_driver=vfio/pci
 check_true set-bad-input-changes-nothing "$(diff <(echo "$before") <(snapshot "$R") | head -n3 | tr '\n' ' ')" \
@@ -543,11 +546,11 @@ echo '0000:01:00.0/0-9,trust=on;0000:01:00.0/12,mac=02:00:00:00:00:12;0000:02:00
 mkdir -p "$RT/sys/bus/pci/devices/0000:03:00.0"
 echo 0x8086 > "$RT/sys/bus/pci/devices/0000:03:00.0/vendor"
 echo 0x10c9 > "$RT/sys/bus/pci/devices/0000:03:00.0/device"
-mkentry "$RT/sys/kernel/config/sriov_helper/0000:01:00.0" 7 clamp spread '' auto 'applied 7'
+mkentry "$RT/sys/kernel/config/sriov_helper/0000:01:00.0" 7 clamp spread '' auto parallel 'applied 7'
 mkset "$RT/sys/kernel/config/sriov_helper/0000:01:00.0/vf2-3" applied vf_driver=vfio-pci
 mkset "$RT/sys/kernel/config/sriov_helper/0000:01:00.0/vf7" unset
-mkentry "$RT/sys/kernel/config/sriov_helper/8086:10c9" 4 clamp spread '' auto 'applied 4'
-mkentry "$RT/sys/kernel/config/sriov_helper/0000:05:00.0" '' clamp spread '' auto unset
+mkentry "$RT/sys/kernel/config/sriov_helper/8086:10c9" 4 clamp spread '' auto parallel 'applied 4'
+mkentry "$RT/sys/kernel/config/sriov_helper/0000:05:00.0" '' clamp spread '' auto parallel unset
 mkset "$RT/sys/kernel/config/sriov_helper/0000:05:00.0/vf0" pending spoofchk=off
 check dump-merge 0 "options sriov_helper pf=0000:01:00.0,vfs=7
 options sriov_helper pf=0000:05:00.0,vfs=1
@@ -564,7 +567,7 @@ printf '0000:01:00.0,vfs=2' > "$p/pf"
 check dump-param-cut 1 "sriovctl: $p/pf is cut short (18 bytes, no final newline): the module shows at most one page, so the configuration given at load cannot be read in full" \
 	"$bin" --root "$RT" dump
 echo '0000:01:00.0,vfs=2,foo=1' > "$p/pf"
-check dump-param-bad 1 "sriovctl: $p/pf: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): 'foo'" \
+check dump-param-bad 1 "sriovctl: $p/pf: unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind): 'foo'" \
 	"$bin" --root "$RT" dump
 mkroot "$RT"
 rm "$RT/sys/module/sriov_helper/parameters/vf"
@@ -1439,7 +1442,10 @@ disable" complete_words "sriovctl vf 01:00.0 0 link_state="
 check completion-set-keys 0 "on_bus_range=
 irq=
 irq_cpus=
-vf_driver=" complete_words "sriovctl set 01:00.0 vfs=3 "
+vf_driver=
+vf_bind=" complete_words "sriovctl set 01:00.0 vfs=3 "
+check completion-set-vf-bind 0 "parallel
+serial" complete_words "sriovctl set 01:00.0 vfs=3 vf_bind="
 fixture
 check completion-sets 0 "10
 4-6
@@ -1461,7 +1467,7 @@ man8=$here/../sriovctl.8
 check_true man-version "$(grep '^\.TH' "$man8")" grep -q "^\.TH SRIOVCTL 8 \"[^\"]*\" \"sriov_helper $ver\"" "$man8"
 missing=
 for w in list show set vf unset dump wait metrics export policy device-plugin apply --dry-run --json --root --timeout --output --version --help -- $VKEYS \
-	vfs on_bus_range irq irq_cpus SRIOVCTL_LSINITRAMFS SRIOVCTL_MODINFO; do
+	vfs on_bus_range irq irq_cpus vf_bind SRIOVCTL_LSINITRAMFS SRIOVCTL_MODINFO; do
 	# roff writes a minus sign as \-
 	grep -qF -- "${w//-/\\-}" "$man8" || missing+=" $w"
 done

@@ -152,7 +152,7 @@ t_bad_params() {
 01:00.0|invalid pf= entry '01:00.0': missing ,vfs=N: '01:00.0'
 01:00.0,vfs=70000|invalid pf= entry '01:00.0,vfs=70000': out of range 0-65535: 'vfs=70000'
 01:00.0,vfs=1;01:00.0,vfs=2|invalid pf= entry '01:00.0,vfs=2': PF given twice: '01:00.0'
-01:00.0,vfs=1,color=red|invalid pf= entry '01:00.0,vfs=1,color=red': unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): 'color'
+01:00.0,vfs=1,color=red|invalid pf= entry '01:00.0,vfs=1,color=red': unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind): 'color'
 zz:00.0,vfs=1|invalid pf= entry 'zz:00.0,vfs=1': bad PCI bus (1-2 hex digits): 'zz:00.0'
 01:00,vfs=1|invalid pf= entry '01:00,vfs=1': expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex): '01:00'
 01:00.0,vfs=1,vf_driver=vfio.pci|invalid pf= entry '01:00.0,vfs=1,vf_driver=vfio.pci': a driver name has only letters, digits, '_' and '-': 'vf_driver=vfio.pci'

@@ -393,6 +393,46 @@ first_line_before() {
 		fail "since '$1': '$2' (line ${a:-none}) not before '$3' (line ${b:-none})"
 }
 
+# line_of MARK TEXT: the number of the first kernel line since MARK that
+# holds TEXT, empty when none does.
+line_of() {
+	since "$1" | grep -nF -- "$2" | head -n1 | cut -d: -f1
+}
+
+# vf_bind=serial on the igb PF: the VFs its pass held are probed one after
+# another in VF index order, each probe starting (pci_enable_device()'s
+# "enabling device") after the one before it ended (igbvf's last probe
+# line, "Address:"); by default two would run at once on the VM's two
+# CPUs. A bad value is refused, named, and changes nothing.
+scenario vf_bind_serial
+t_vf_bind_serial() {
+	local k a b
+	modprobe igb && modprobe igbvf && modprobe sriov_helper || { fail "modprobe failed"; return; }
+	pf_link_up || { fail "PF link not up"; return; }
+	mkdir "$VFE" && echo serial > "$VFE/vf_bind" || { fail "configfs writes failed"; return; }
+	expect_eq "$(cat "$VFE/vf_bind")" serial "vf_bind read back" || return
+	mark "vf_bind serial"
+	echo 3 > "$VFE/vfs" || { fail "write vfs failed"; return; }
+	expect_vfs "$PFDIR" 3 igbvf || return
+	for k in 0 1 2; do
+		expect_log "vf_bind serial" "igbvf 0000:01:10.$((2 * k)): Address:" || return
+	done
+	for k in 0 1; do
+		a=$(line_of "vf_bind serial" "igbvf 0000:01:10.$((2 * k)): Address:")
+		b=$(line_of "vf_bind serial" "igbvf 0000:01:10.$((2 * k + 2)): enabling device")
+		[ -n "$b" ] && [ "$a" -lt "$b" ] ||
+			{ fail "VF $((k + 1)) probed (line ${b:-none}) before VF $k's probe ended (line $a)"; return; }
+	done
+	overrides_are "$PFDIR" "(null)" ||
+		{ fail "driver_override after the pass: $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"; return; }
+	mark "vf_bind bogus"
+	echo bogus > "$VFE/vf_bind" 2>/dev/null && { fail "vf_bind=bogus accepted"; return; }
+	expect_log "vf_bind bogus" "sriov_helper: invalid vf_bind value 'bogus' for 0000:01:00.0: vf_bind must be parallel or serial" 5 || return
+	expect_eq "$(count_log "vf_bind bogus" "sriov_helper:")" 1 "messages for the bad value" || return
+	expect_eq "$(cat "$VFE/vf_bind")" serial "vf_bind after the bad value" || return
+	vfs_bound "$PFDIR" 3 igbvf || fail "the VFs changed after the bad value"
+}
+
 # Issue 20: VFs for a host driver wait, unbound, while the igb PF's
 # interface is down; the wait never outlives what it was for: the entry
 # removed, the module unloaded, pf_up_wait's bound. The PF's interface

@@ -87,6 +87,7 @@ pf|01:00.0,vfs=65536|invalid pf= entry '01:00.0,vfs=65536': out of range 0-65535
 pf|01:00.0,vfs=|invalid pf= entry '01:00.0,vfs=': missing number: 'vfs='
 pf|01:00.0,vfs=1,vfs=2|invalid pf= entry '01:00.0,vfs=1,vfs=2': key given twice: 'vfs=2'
 pf|01:00.0,vfs=1,on_bus_range=maybe|invalid pf= entry '01:00.0,vfs=1,on_bus_range=maybe': on_bus_range must be clamp or fail: 'on_bus_range=maybe'
+pf|01:00.0,vfs=1,vf_bind=yes|invalid pf= entry '01:00.0,vfs=1,vf_bind=yes': vf_bind must be parallel or serial: 'vf_bind=yes'
 pf|01:00.0,vfs=1,irq=yes|invalid pf= entry '01:00.0,vfs=1,irq=yes': irq must be spread or off: 'irq=yes'
 pf|01:00.0,vfs=1,irq_cpus=3-1|invalid pf= entry '01:00.0,vfs=1,irq_cpus=3-1': CPU range goes backwards: 'irq_cpus=3-1'
 pf|01:00.0,vfs=1,irq_cpus=8192|invalid pf= entry '01:00.0,vfs=1,irq_cpus=8192': bad CPU number (decimal 0-8191, N or N-M, comma-separated): 'irq_cpus=8192'
@@ -104,7 +105,7 @@ pf|01:20.0,vfs=1|invalid pf= entry '01:20.0,vfs=1': bad PCI device (hex 00-1f): 
 pf|01:00.8,vfs=1|invalid pf= entry '01:00.8,vfs=1': bad PCI function (0-7): '01:00.8'
 pf|808:10c9,vfs=1|invalid pf= entry '808:10c9,vfs=1': expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex): '808:10c9'
 pf|01:00.0,vfs=1;0000:01:00.0,vfs=2|invalid pf= entry '0000:01:00.0,vfs=2': PF given twice: '0000:01:00.0'
-pf|8086:10c9,vfs=1,VFS=2|invalid pf= entry '8086:10c9,vfs=1,VFS=2': unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver): 'VFS'
+pf|8086:10c9,vfs=1,VFS=2|invalid pf= entry '8086:10c9,vfs=1,VFS=2': unknown key (known: vfs, on_bus_range, irq, irq_cpus, vf_driver, vf_bind): 'VFS'
 pf|01:00.0,vfs=@7x5000|invalid pf= entry '01:00.0,vfs=7777777777777777777777777777777777777777777777777777...': out of range 0-65535: 'vfs=777777777777777777777777777777777777777777777777777777777777...'
 # Module parameter (vf=, with pf=01:00.0,vfs=2): the load fails likewise.
 vf|01:00.0/0-3,mac=02:00:00:00:00:01|invalid vf= entry '01:00.0/0-3,mac=02:00:00:00:00:01': a MAC or GUID names one VF: set it in vfN, not in a range: '01:00.0/0-3,mac=02:00:00:00:00:01'
@@ -134,6 +135,8 @@ vfs|@7x5000|invalid vfs value '7777777777777777777777777777777777777777777777777
 on_bus_range|Clamp|invalid on_bus_range value 'Clamp' for 0000:01:00.0: on_bus_range must be clamp or fail
 on_bus_range||invalid on_bus_range value '' for 0000:01:00.0: on_bus_range must be clamp or fail
 on_bus_range|clamp\n|invalid on_bus_range value 'clamp\n' for 0000:01:00.0: on_bus_range must be clamp or fail
+vf_bind|Serial|invalid vf_bind value 'Serial' for 0000:01:00.0: vf_bind must be parallel or serial
+vf_bind||invalid vf_bind value '' for 0000:01:00.0: vf_bind must be parallel or serial
 irq|spreads|invalid irq value 'spreads' for 0000:01:00.0: irq must be spread or off
 irq|0|invalid irq value '0' for 0000:01:00.0: irq must be spread or off
 irq|\033[31moff|invalid irq value '\e[31moff' for 0000:01:00.0: irq must be spread or off
