@@ -79,6 +79,21 @@ static void sriovh_reprobe_free(struct sriovh_reprobe *r)
 }
 
 /*
+ * Try @r's VF once more, unless it got a driver meanwhile (an admin's
+ * bind, a later pass): then its device_lock, which device_attach() takes,
+ * may be held for as long as a VM holds the VF (an unbind waiting in
+ * vfio, inuse.c), and there is nothing left to do. Read unlocked: a
+ * driver that comes after the read is found by device_attach()
+ * (__device_attach() binds nothing to a bound device).
+ */
+static int sriovh_bind_again_one(struct sriovh_reprobe *r)
+{
+	if (READ_ONCE(r->vf->dev.driver))
+		return 1;
+	return device_attach(&r->vf->dev);
+}
+
+/*
  * Module exit, after the passes were stopped (nothing lists a VF any
  * more): VFs still waiting for memory are tried one last time.
  */
@@ -90,7 +105,7 @@ void sriovh_bind_exit(void)
 	cancel_delayed_work_sync(&sriovh_bind_again_dwork);
 	list_for_each_entry_safe(r, tmp, &sriovh_bind_again, node) {
 		list_del(&r->node);
-		ret = device_attach(&r->vf->dev);
+		ret = sriovh_bind_again_one(r);
 		if (ret < 0)
 			pci_warn(r->vf, "sriov_helper: cannot probe it at unload (%d): left unbound (echo %s > /sys/bus/pci/drivers_probe)\n",
 				 ret, pci_name(r->vf));
@@ -220,9 +235,8 @@ void sriovh_bind_run(struct list_head *list, bool serial)
 }
 
 /*
- * The second try: device_attach(), which probes a VF that is still
- * unbound and leaves one that got a driver meanwhile (an admin's bind,
- * a later pass) where it is, unlike device_reprobe().
+ * The second try: device_attach() probes a VF that is still unbound,
+ * and unlike device_reprobe() never unbinds one.
  */
 static void sriovh_bind_again_work(struct work_struct *work)
 {
@@ -235,7 +249,7 @@ static void sriovh_bind_again_work(struct work_struct *work)
 	mutex_unlock(&sriovh_bind_again_lock);
 	list_for_each_entry_safe(r, tmp, &todo, node) {
 		list_del(&r->node);
-		ret = device_attach(&r->vf->dev);
+		ret = sriovh_bind_again_one(r);
 		if (ret == -ENOMEM) {
 			mutex_lock(&sriovh_bind_again_lock);
 			list_add_tail(&r->node, &sriovh_bind_again);
