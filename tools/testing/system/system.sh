@@ -584,7 +584,7 @@ timed "base image (cached in $base)"
 
 tree=$work/tree
 overlay_up "$base/base" "$tree"
-ver=$(sed -n 's/^Version: //p' "$debdir"/*.changes | head -n1)
+ver=$(awk '/^Version: / { print $2; exit }' "$debdir"/*.changes)
 up=${ver%-*}
 k61=$(cd "$tree/lib/modules" && ls -d 6.1.* | sort -V | tail -n1)
 conf=/etc/modprobe.d/sriov_helper.conf
@@ -754,8 +754,11 @@ if boot first "$img1" "$k61" first; then
 	# in the scenario VMs igbvf's reset handshake never completes, and the
 	# log line says which it was).
 	begin ifupdown_vf_at_boot
-	first_vf=$(journal | grep -E -m1 'kernel: igbvf 0000:01:1[01]\.[0-9]: ' |
-		sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+	# The whole journal read (no grep -m1): a reader that stops early
+	# leaves journal's cat to a SIGPIPE, which pipefail and set -e make
+	# this script's end (exit 141, 2026-12-06).
+	first_vf=$(journal | grep -E 'kernel: igbvf 0000:01:1[01]\.[0-9]: ' |
+		sed -n '1s/^\[ *\([0-9.]*\)\].*/\1/p')
 	log "ifupdown_vf_at_boot: networking.service started at ${networking:-never}, first igbvf line at ${first_vf:-never}; VF 0: $(fact vf0.netdev) flags $(fact vf0.flags) MAC $(fact vf0.mac)"
 	need "networking.service: $(block networking_unit | tr '\n' ' ')" \
 		has "^Result=success" "$(block networking_unit)"
