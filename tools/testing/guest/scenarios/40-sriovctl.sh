@@ -18,7 +18,7 @@ t_sriovctl_roundtrip() {
 	$SRIOVCTL vf 01:00.0 1 mac=02:00:00:00:00:21 trust=on || { fail "sriovctl vf failed"; return; }
 	expect_status_of "$CFS/0000:01:00.0/vf1" mac_status 1 02:00:00:00:00:21 "" "trust: applied" || return
 	expect_eq "$($SRIOVCTL list | sed -n 2p)" \
-		"0000:01:00.0   3      clamp         spread  1         auto       applied 3" "sriovctl list" || return
+		"0000:01:00.0   3      clamp         spread  1         auto       parallel applied 3" "sriovctl list" || return
 	expect_eq "$($SRIOVCTL list | grep '^  vf1 ')" \
 		"  vf1  mac=02:00:00:00:00:21 trust=on  $(mac_status 1 02:00:00:00:00:21 "" "trust: applied" | head -n1)" "sriovctl list" || return
 	ip link show dev "$(ls "$PFDIR/net")" | grep -q "vf 1 .*link/ether 02:00:00:00:00:21" ||
