@@ -44,6 +44,7 @@ struct sriovh_reprobe {
 	struct pci_dev *vf;
 	char want[SRIOVH_DRIVER_NAME_MAX + 1];	/* "": its default driver */
 	int ret;				/* device_reprobe()'s */
+	bool reload;				/* only while still idle */
 	struct work_struct work;
 	struct sriovh_bind_batch *batch;
 };
@@ -135,6 +136,20 @@ int sriovh_bind_list(struct pci_dev *vf, const char *want,
 	return 0;
 }
 
+/*
+ * List a VF for a reload of its driver (vfcfg.c: its netdev did not take
+ * its MAC), done only if the VF is still idle when its turn comes.
+ */
+int sriovh_bind_list_reload(struct pci_dev *vf, const char *want,
+			    struct list_head *list)
+{
+	int ret = sriovh_bind_list(vf, want, list);
+
+	if (!ret)
+		list_last_entry(list, struct sriovh_reprobe, node)->reload = true;
+	return ret;
+}
+
 /* Take back the VF sriovh_bind_list() put last on @list. */
 void sriovh_bind_unlist_last(struct list_head *list)
 {
@@ -145,12 +160,25 @@ void sriovh_bind_unlist_last(struct list_head *list)
 	sriovh_reprobe_free(r);
 }
 
+/*
+ * One probe. A reload goes ahead only while the VF is idle: its
+ * interface may have come up since the check pass listed it.
+ */
+static int sriovh_reprobe_one(struct sriovh_reprobe *r)
+{
+	if (r->reload && !sriovh_vf_netdev_idle(r->vf)) {
+		pci_info(r->vf, "sriov_helper: not reloaded for its MAC: its interface came up meanwhile\n");
+		return 0;
+	}
+	return device_reprobe(&r->vf->dev);
+}
+
 static void sriovh_reprobe_work(struct work_struct *work)
 {
 	struct sriovh_reprobe *r = container_of(work, struct sriovh_reprobe,
 						work);
 
-	r->ret = device_reprobe(&r->vf->dev);
+	r->ret = sriovh_reprobe_one(r);
 	if (atomic_dec_and_test(&r->batch->left))
 		complete(&r->batch->done);
 }
@@ -211,7 +239,7 @@ void sriovh_bind_run(struct list_head *list, bool serial)
 	if (serial) {
 		list_for_each_entry_safe(r, tmp, list, node) {
 			list_del(&r->node);
-			r->ret = device_reprobe(&r->vf->dev);
+			r->ret = sriovh_reprobe_one(r);
 			if (r->ret >= 0 || !sriovh_bind_failed(r))
 				sriovh_reprobe_free(r);
 		}

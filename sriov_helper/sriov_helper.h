@@ -263,6 +263,8 @@ int sriovh_bind_init(void);
 void sriovh_bind_exit(void);
 int sriovh_bind_list(struct pci_dev *vf, const char *want,
 		     struct list_head *list);
+int sriovh_bind_list_reload(struct pci_dev *vf, const char *want,
+			    struct list_head *list);
 void sriovh_bind_unlist_last(struct list_head *list);
 void sriovh_bind_run(struct list_head *list, bool serial);
 
@@ -304,6 +306,7 @@ ssize_t sriovh_vfset_status_locked(const struct sriovh_vfset *s, char *buf,
 				   size_t len);
 const char *sriovh_vfset_state_locked(const struct sriovh_vfset *s);
 void sriovh_vfcfg_pending_locked(struct pci_dev *pf);
+bool sriovh_vf_netdev_idle(struct pci_dev *vf);
 bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
 			struct list_head *reload,
 			char *busy, size_t len);

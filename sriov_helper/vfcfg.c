@@ -743,6 +743,29 @@ static int sriovh_nd_of_vf(struct device *d, void *arg)
 	return 1;
 }
 
+/**
+ * sriovh_vf_netdev_idle() - may the VF's driver be reloaded now?
+ * @vf: the VF
+ *
+ * Asked again just before a reload that a check pass decided: between
+ * the two, with no lock of ours held, the network configuration may have
+ * brought the VF's interface up, and a reload would take it down under
+ * its user. rtnl keeps the netdev registered while it is read.
+ *
+ * Return: true when its netdev is down and in the initial namespace.
+ */
+bool sriovh_vf_netdev_idle(struct pci_dev *vf)
+{
+	struct net_device *nd = NULL;
+	bool idle;
+
+	rtnl_lock();
+	device_for_each_child(&vf->dev, &nd, sriovh_nd_of_vf);
+	idle = nd && !netif_running(nd) && net_eq(dev_net(nd), &init_net);
+	rtnl_unlock();
+	return idle;
+}
+
 /*
  * Does the VF's own netdev show @mac, the MAC its PF has for it? A VF
  * driver takes it at probe (igbvf asks igb in its reset, which igb

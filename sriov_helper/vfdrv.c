@@ -378,7 +378,7 @@ static int sriovh_vfdrv_move(struct pci_dev *vf, const struct sriovh_vfdrv *d,
 int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload)
 {
 	device_lock_assert(&vf->dev);
-	return sriovh_bind_list(vf, sriovh_driver_of(vf) ?: "", reload);
+	return sriovh_bind_list_reload(vf, sriovh_driver_of(vf) ?: "", reload);
 }
 
 /**
