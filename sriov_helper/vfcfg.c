@@ -743,6 +743,12 @@ static int sriovh_nd_of_vf(struct device *d, void *arg)
 	return 1;
 }
 
+/* In use: up, or moved into another namespace (a container's). */
+static bool sriovh_nd_in_use(struct net_device *nd)
+{
+	return netif_running(nd) || !net_eq(dev_net(nd), &init_net);
+}
+
 /**
  * sriovh_vf_netdev_idle() - may the VF's driver be reloaded now?
  * @vf: the VF
@@ -761,7 +767,7 @@ bool sriovh_vf_netdev_idle(struct pci_dev *vf)
 
 	rtnl_lock();
 	device_for_each_child(&vf->dev, &nd, sriovh_nd_of_vf);
-	idle = nd && !netif_running(nd) && net_eq(dev_net(nd), &init_net);
+	idle = nd && !sriovh_nd_in_use(nd);
 	rtnl_unlock();
 	return idle;
 }
@@ -800,7 +806,7 @@ static bool sriovh_vf_mac_seen(struct pci_dev *vf, u16 index, const u8 *mac,
 		strscpy(t->netdev, nd->name, sizeof(t->netdev));
 		strscpy(t->pf_netdev, pv->name, sizeof(t->pf_netdev));
 		strscpy(t->vf_drv, vf->dev.driver->name, sizeof(t->vf_drv));
-		if (netif_running(nd) || !net_eq(dev_net(nd), &init_net))
+		if (sriovh_nd_in_use(nd))
 			t->why = SRIOVH_STALE_IN_USE;
 		else if (!pv->up)
 			t->why = SRIOVH_STALE_PF_DOWN;
