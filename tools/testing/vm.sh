@@ -67,7 +67,7 @@ if [ "${SRIOVH_TOPO:-}" = irq ]; then
 	# One socket per node: a node split inside a socket (a shared LLC)
 	# makes the scheduler WARN at boot.
 	SRIOVH_SMP=4,sockets=2,cores=2,threads=1
-	mem=${SRIOVH_MEM:-3072}
+	mem=${SRIOVH_MEM:-2048}
 	extra=(-object "memory-backend-ram,id=m0,size=$((mem / 2))M"
 	       -object "memory-backend-ram,id=m1,size=$((mem - mem / 2))M"
 	       -numa node,nodeid=0,cpus=0-1,memdev=m0
@@ -101,9 +101,21 @@ hostcmd=$!
 # a moment at boot, and KASAN's shadow bounds (__VIRTUAL_MASK_SHIFT, from
 # pgtable_l5_enabled()) shrink with it: a timer interrupt landing then was
 # reported as a wild access to its irq_desc's lock (seen once, at 0.3 s).
+#
+# 2 GiB of RAM, as the system group's VMs, for QEMU 10.0.2's igb (the
+# backports build): its VFs are realized before igb_pci_realize() sets
+# the VF BAR type (pcie_sriov_pf_init() since QEMU commit cab1398a60eb),
+# so pcie_sriov_vf_register_bar() registers them as 32-bit and
+# pci_config_get_bar_addr() keeps only a VF BAR's low 32 bits. With more
+# than 2.75 GiB, q35 puts RAM above 4 GiB, SeaBIOS moves the 64-bit PCI
+# window to 0xc000000000, and the guest places the VF BARs there: every
+# igbvf register read hits nothing, the reset handshake never completes
+# ("PF still in reset state", a random MAC, PF up or down). With 2 GiB
+# they stay below 4 GiB. Fixed by QEMU commit 2e54e5fda779 (in 10.0.6
+# and 10.1.2); a real 82576 decodes 64-bit VF BARs.
 start=$(date +%s)
 timeout --foreground "$timeout_s" qemu-system-x86_64 \
-	-M q35 -accel "$accel" -cpu max,la57=off -smp "${SRIOVH_SMP:-2}" -m "${SRIOVH_MEM:-3072}" \
+	-M q35 -accel "$accel" -cpu max,la57=off -smp "${SRIOVH_SMP:-2}" -m "${SRIOVH_MEM:-2048}" \
 	-display none -monitor none -no-reboot -qmp "unix:$qmp,server=on,wait=off" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" \
 	-serial "file:$console" -serial "file:$tap" \

@@ -272,12 +272,9 @@ is_up() {
 # mac_line N MAC: the line of vfN/status for its MAC, told from what VF N
 # itself has now (sriov_helper(4), Per-VF status): applied when it has no
 # host netdev (unbound: its driver reads the PF's table at probe) or its
-# netdev shows MAC; else what it has and why. In these VMs igbvf's reset
-# handshake with QEMU's igb has not once completed (measured: PF up or
-# down, inside the enable or after it, with or without a MAC), so an
-# igbvf VF here has a random MAC: tests assert that status tells the
-# truth about it, whichever it is (the booted Debian system of the
-# system group, where VF 0 does take its MAC at boot, says the same).
+# netdev shows MAC; else what it has and why. Tests that know what the VF
+# must have assert it first with expect_vf_mac: this line only checks
+# that status tells the truth about it.
 mac_line() {
 	local nd has pfnd
 	nd=$(vf_netdev "$1")
@@ -295,6 +292,30 @@ mac_line() {
 	else
 		echo "mac: igb has $2 for VF $1, but the VF's own $nd has $has after its driver igbvf was reloaded"
 	fi
+}
+
+# vf_has_mac N MAC: VF N's own netdev exists and shows MAC.
+vf_has_mac() {
+	local nd
+	nd=$(vf_netdev "$1")
+	[ -n "$nd" ] && [ "$(cat "/sys/class/net/$nd/address")" = "$2" ]
+}
+
+# expect_vf_mac N MAC [SECONDS]: VF N's own netdev, the one a container or
+# a host service uses, comes to show MAC (not only igb's table for it).
+expect_vf_mac() {
+	local nd
+	wait_for "${3:-60}" vf_has_mac "$1" "$2" && return
+	nd=$(vf_netdev "$1")
+	fail "virtfn$1's own netdev ${nd:-(none)} has $( [ -n "$nd" ] && cat "/sys/class/net/$nd/address"), want $2"
+}
+
+# expect_no_mbx_timeout MARK: since MARK, no VF probe spun in igbvf's
+# mailbox timeouts (igbvf_probe(): "PF still in reset state").
+expect_no_mbx_timeout() {
+	local n
+	n=$(since "$1" | grep -c 'PF still in reset state')
+	expect_eq "$n" 0 "igbvf mailbox-timeout lines since '$1'"
 }
 
 # mac_status N MAC [FAILED OTHER_LINES]: all of vfN/status for a set with

@@ -359,6 +359,8 @@ boot() {
 	timed "before boot $name (fsck, kernel and initrd out of the image, lsinitramfs; the VM lock)"
 	start=$(date +%s)
 	rc=0
+	# 2 GiB: the igb VFs' BARs below 4 GiB, where QEMU 10.0.2 decodes
+	# them (tools/testing/vm.sh says why).
 	timeout --foreground "$vm_timeout" qemu-system-x86_64 \
 		-M q35 -accel tcg -cpu max -smp 2 -m 2048 \
 		-display none -monitor none -no-reboot \

@@ -16,6 +16,8 @@ t_sriovctl_roundtrip() {
 	wait_for 30 grep -qx "applied 3" "$CFS/0000:01:00.0/status" ||
 		{ fail "status: $(cat "$CFS/0000:01:00.0/status")"; return; }
 	$SRIOVCTL vf 01:00.0 1 mac=02:00:00:00:00:21 trust=on || { fail "sriovctl vf failed"; return; }
+	# VF 1's interface is down: its driver is reloaded to take the MAC.
+	expect_vf_mac 1 02:00:00:00:00:21 || return
 	expect_status_of "$CFS/0000:01:00.0/vf1" mac_status 1 02:00:00:00:00:21 "" "trust: applied" || return
 	expect_eq "$($SRIOVCTL list | sed -n 2p)" \
 		"0000:01:00.0   3      clamp         spread  1         auto       parallel applied 3" "sriovctl list" || return

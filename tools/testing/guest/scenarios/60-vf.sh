@@ -191,6 +191,10 @@ t_vfcfg_apply() {
 			;;
 		esac
 		expect_vfs "$PFDIR" 3 igbvf || return
+		expect_vf_mac 0 02:00:00:00:00:10 || return
+		expect_vf_mac 2 02:00:00:00:00:12 || return
+		# Only nowait's VFs were probed while the PF was down.
+		[ $round = nowait ] || expect_no_mbx_timeout "vfcfg $round" || return
 		expect_status_of "$VFE/vf0" mac_status 0 02:00:00:00:00:10 || return
 		expect_status "$VFE/vf1" applied || return
 		expect_status_of "$VFE/vf2" mac_status 2 02:00:00:00:00:12 "" "trust: applied" || return
@@ -369,8 +373,9 @@ t_vf_mac_at_probe() {
 			first_line_before "vf_mac $round" "igb $PF: setting MAC 02:00:00:00:00:4$v on VF $v" \
 				"igbvf 0000:01:10.$((2 * v)): " || return
 		done
-		expect_status_of "$VFE/vf0" mac_status 0 02:00:00:00:00:40 || return
-		expect_status_of "$VFE/vf1" mac_status 1 02:00:00:00:00:41 || return
+		expect_vf_mac 0 02:00:00:00:00:40 && expect_vf_mac 1 02:00:00:00:00:41 &&
+			expect_no_mbx_timeout "vf_mac $round" || return
+		expect_status "$VFE/vf0" applied && expect_status "$VFE/vf1" applied || return
 		overrides_are "$PFDIR" "(null)" ||
 			{ fail "driver_override after the pass ($round): $(cat "$PFDIR"/virtfn*/driver_override | tr '\n' ' ')"; return; }
 	done

@@ -33,6 +33,7 @@ t_vfkeys_apply() {
 	# VF 5: a GUID, InfiniBand's only.
 	echo 00:11:22:33:44:55:66:77 > "$VFE/vf5/node_guid" &&
 	echo 6 > "$VFE/vfs" || { fail "configfs writes failed"; return; }
+	expect_vf_mac 0 02:00:00:00:00:40 || return
 	expect_status_of "$VFE/vf0" mac_status 0 02:00:00:00:00:40 "link_state, query_rss" "vlan: applied
 qos: applied
 spoofchk: applied
@@ -158,6 +159,7 @@ t_vfparam_persist() {
 }
 
 vfparam_check() {
+	expect_vf_mac 0 02:00:00:00:00:50 || return
 	expect_vf_line 0 "link/ether 02:00:00:00:00:50" || return
 	expect_vf_line 0 "vlan 10, qos 2" || return
 	expect_vf_line 1 "trust on" && expect_vf_line 2 "trust on" && expect_vf_line 3 "trust on" || return
@@ -233,6 +235,7 @@ t_vf_msix_igb() {
 	echo on > "$VFE/vf1-2/trust" && echo 3 > "$VFE/vfs" ||
 		{ fail "configfs writes failed"; return; }
 	expect_vfs "$PFDIR" 3 igbvf || return
+	expect_vf_mac 0 02:00:00:00:00:60 || return
 	expect_status_of "$VFE/vf0" mac_status 0 02:00:00:00:00:60 msix \
 		"msix: igb cannot set a VF's MSI-X count (-95)" || return
 	expect_vf_line 0 "link/ether 02:00:00:00:00:60" || return

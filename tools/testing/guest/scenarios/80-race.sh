@@ -121,6 +121,7 @@ t_race_writers() {
 		{ fail "final writes failed"; return; }
 	expect_vfs "$PFDIR" 3 igbvf 120 || return
 	wait_for 60 grep -qx "applied 3" "$RE/status" || { fail "status: $(cat "$RE/status")"; return; }
+	expect_vf_mac 1 02:00:00:00:00:aa || return
 	expect_status_of "$RE/vf1" mac_status 1 02:00:00:00:00:aa "" "vlan: applied" || return
 	ip link show dev "$(ls "$PFDIR/net")" | tr -s ' ' | grep -q "vf 1 link/ether 02:00:00:00:00:aa.*vlan 7," ||
 		{ fail "ip link: $(ip link show dev "$(ls "$PFDIR/net")" | grep 'vf 1')"; return; }
