@@ -262,6 +262,7 @@ reboot)
 	# says about it.
 	block param_vf cat /sys/module/sriov_helper/parameters/vf
 	block link ip -d link show "$(pf_netdev)"
+	fact reboot.vf1.mac "$(cat /sys/bus/pci/devices/0000:01:00.0/virtfn1/net/*/address 2>/dev/null)"
 	metrics
 	;;
 esac
