@@ -45,11 +45,17 @@
 #                        (a virtio management NIC, port 22 forwarded to a
 #                        loopback port; a key made for the run): 3 VFs and
 #                        VF 1's MAC and VLAN, the handler's initramfs
-#                        rebuild, then changed=0
+#                        rebuild, then changed=0; then a third run (VF 2
+#                        a MAC too, sriov_helper_reboot: true) whose
+#                        handlers rebuild the initramfs and reboot the
+#                        host, which ends this VM
 #              reboot    the same image booted again (its kernel and the
-#                        rebuilt initramfs read from it anew): the role's
+#                        rebuilt initramfs read from it anew), the third
+#                        run's reboot module waiting for it on the same
+#                        port (sriovctl wait): the role's
 #                        file in the initramfs, its 3 VFs made there, VF
-#                        1's MAC and VLAN in `ip link`; the metrics timer's
+#                        1's MAC and VLAN in `ip link`, VFs 1 and 2's own
+#                        netdevs with their MACs; the metrics timer's
 #                        file scraped from Debian's node_exporter on the
 #                        guest's loopback, the values checked and our
 #                        families through promtool here
@@ -154,7 +160,7 @@ umount_under() {
 planned="install dracut purge_clean no_config_quiet lockdown_refused boot_options_7vfs
 module_signed_6.1 sriovctl_set_dump kernel_upgrade_6.12 dump_persists_3vfs
 initramfs_vfs_before_root module_signed_6.12 dump_initramfs_note ansible_first_run
-ansible_second_run_unchanged ansible_reboot_applies node_exporter_metrics
+ansible_second_run_unchanged ansible_third_run_reboots ansible_reboot_applies node_exporter_metrics
 node_exporter_promtool ifupdown_vf_at_boot"
 reported=" "
 finish() {
@@ -494,6 +500,18 @@ fleet_conf='# Written by Ansible (role sriov_helper): changes here are overwritt
 # sriovctl(8): sriovctl dump shows the configuration in effect.
 options sriov_helper pf=0000:01:00.0,vfs=3
 options sriov_helper vf=0000:01:00.0/1,mac=02:00:00:00:01:01,vlan=100'
+# The third run's: VF 2 given a MAC too (one more item of the list that
+# fleet_vars ends with), and the role asked to reboot the host when its
+# file changed.
+fleet_vars_reboot() {
+	fleet_vars
+	cat <<'VARS'
+  - { pf: "0000:01:00.0", vfs: 2, settings: { mac: "02:00:00:00:01:02" } }
+sriov_helper_reboot: true
+VARS
+}
+fleet_conf_reboot="$fleet_conf
+options sriov_helper vf=0000:01:00.0/2,mac=02:00:00:00:01:02"
 # ssh_setup: the run's key in the tree's /root/.ssh, a port on loopback,
 # known_hosts with the tree's host key for it.
 ssh_setup() {
@@ -508,28 +526,31 @@ ssh_setup() {
 [sriov_hosts]
 sriovh-host ansible_host=127.0.0.1 ansible_port=$ssh_port ansible_user=root ansible_become=false ansible_python_interpreter=/usr/bin/python3 ansible_ssh_private_key_file=$a/key ansible_ssh_common_args='-o UserKnownHostsFile=$a/known_hosts -o StrictHostKeyChecking=yes -o ConnectTimeout=20'
 HOSTS
-	fleet_vars > "$a/vars.yml"
+	fleet_vars > "$a/vars1.yml"
+	fleet_vars > "$a/vars2.yml"
+	fleet_vars_reboot > "$a/vars3.yml"
 }
 guest_ssh() {
 	ssh -i "$work/ansible/key" -p "$ssh_port" -o UserKnownHostsFile="$work/ansible/known_hosts" \
 		-o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=20 root@127.0.0.1 "$@"
 }
-# play N: one run of the role; its output in $work/ansible/runN.log, the
-# recap ("ok=N changed=N unreachable=N failed=N") in runN.recap.
+# play N [SECONDS]: one run of the role with varsN.yml; its output in
+# $work/ansible/runN.log, the recap ("ok=N changed=N unreachable=N
+# failed=N") in runN.recap.
 play() {
 	local a=$work/ansible rc=0
 	env ANSIBLE_ROLES_PATH="$top/contrib/ansible/roles" ANSIBLE_NOCOLOR=1 \
 		ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCAL_TEMP="$a/tmp" \
 		ANSIBLE_SSH_CONTROL_PATH_DIR="$a/cp" ANSIBLE_PIPELINING=1 LC_ALL=C.UTF-8 \
-		timeout 300 ansible-playbook -i "$a/hosts" -e "@$a/vars.yml" "$top/contrib/ansible/site.yml" \
+		timeout "${2:-300}" ansible-playbook -i "$a/hosts" -e "@$a/vars$1.yml" "$top/contrib/ansible/site.yml" \
 		> "$a/run$1.log" 2>&1 || rc=$?
 	grep -E '^sriovh-host +:' "$a/run$1.log" | sed 's/^[^:]*: *//; s/ *skipped.*//; s/  */ /g' > "$a/run$1.recap"
 	log "ansible run $1 (exit $rc): $(cat "$a/run$1.recap")"
 	timed "ansible-playbook run $1"
 }
-# ansible_during DIR: while the upgrade boot waits (report.sh's
-# ansible_window), two runs of the role, then the guest told to go on.
-ansible_during() {
+# ssh_wait DIR: until the guest's report says its management NIC is up
+# and its sshd answers (1 when the VM ended first).
+ssh_wait() {
 	local i
 	for i in $(seq 600); do
 		grep -q '^SRIOVH ssh.ready' "$1/report.raw" 2> /dev/null && break
@@ -542,8 +563,42 @@ ansible_during() {
 		sleep 2
 	done
 	timed "the guest's sshd answering on 127.0.0.1:$ssh_port"
+}
+# ansible_during DIR: while the upgrade boot waits (report.sh's
+# ansible_window), two runs of the role, then the guest told to go on;
+# once it has reported, the third run started, in the background: its
+# handler reboots the host, which ends this VM (-no-reboot), and waits
+# for the next boot (ansible_reboot_during) to answer.
+play3=
+ansible_during() {
+	local i
+	ssh_wait "$1" || return 1
 	play 1
 	play 2
+	guest_ssh touch /run/sriovh-ansible-done || log "ssh: could not tell the guest to go on"
+	for i in $(seq 300); do
+		grep -q '^SRIOVH done' "$1/report.raw" 2> /dev/null && break
+		kill -0 "$qpid" 2> /dev/null || return 1
+		sleep 1
+	done
+	# A third run that ends with this VM still there did not reboot it.
+	# Without the VM lock's descriptor (boot's fd 8): the lock must go
+	# with this VM, or the next boot, which this run waits for, never
+	# gets it.
+	{
+		play 3 1200
+		kill -0 "$qpid" 2> /dev/null && guest_ssh systemctl poweroff
+	} 8>&- &
+	play3=$!
+}
+# ansible_reboot_during DIR: the boot the third run's handler asked for;
+# the guest told to go on once that run has ended (its reboot module saw
+# the host back, sriovctl wait included).
+ansible_reboot_during() {
+	[ -n "$play3" ] || return 1
+	wait "$play3"
+	play3=
+	ssh_wait "$1" || return 1
 	guest_ssh touch /run/sriovh-ansible-done || log "ssh: could not tell the guest to go on"
 }
 recap() {
@@ -958,20 +1013,40 @@ end
 
 timed "the role's checks"
 
-# The reboot after the role's run, as a fourth boot of the same image: its
-# kernel and the initramfs the handler rebuilt read from the image again
-# (a reboot inside QEMU would boot the -initrd file read before the upgrade
-# boot, and the guest runs with -no-reboot). What the role wrote takes
-# effect at boot: the VFs made in the initramfs from its file, VF 1's
-# settings from its vf= line, read back on the host. Then node_exporter's
-# view of the same host.
+# The role's third run (VF 2 given a MAC, sriov_helper_reboot: true)
+# started once the upgrade boot had reported: its handlers rebuilt the
+# initramfs images and rebooted the host, which ended that VM
+# (-no-reboot). The reboot is a fourth boot of the same image, its kernel
+# and the initramfs the handler rebuilt read from the image again (a
+# reboot inside QEMU would boot the -initrd file read before the upgrade
+# boot), on the same forwarded port: the role's reboot module sees the
+# host back and runs sriovctl wait there, then the host reports. What
+# the role wrote takes effect at boot: the VFs made in the initramfs from
+# its file, VF 1's and VF 2's settings from its vf= lines, read back on
+# the host. Then node_exporter's view of the same host.
+# shellcheck disable=SC2054 # QEMU's option syntax
+boot_qemu_args=(-netdev "user,id=n1,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22"
+	-device virtio-net-pci,netdev=n1,mac=52:54:00:5e:00:22)
+boot_during=ansible_reboot_during
 if grep -q '^SRIOVH done' "$work/upgrade/report" 2> /dev/null &&
-	boot reboot "$img2" "$k612" reboot; then
+	boot reboot "$img2" "$k612" reboot sriovh.ssh=1; then
+	begin ansible_third_run_reboots
+	r3=$(recap 3)
+	need "third run's recap '$r3', not changed=4 failed=0 (see $work/ansible/run3.log)" \
+		has '^ok=[0-9]+ changed=4 unreachable=0 failed=0$' "$r3"
+	handlers=$({ grep -o 'RUNNING HANDLER \[sriov_helper : [^]]*\]' "$work/ansible/run3.log" || true; } | tr '\n' '|')
+	need "the third run's handlers were '$handlers', not the rebuild, then the reboot" \
+		eq "$handlers" 'RUNNING HANDLER [sriov_helper : Rebuild the initramfs images]|RUNNING HANDLER [sriov_helper : Reboot into the configuration]|'
+	rh=$({ grep -A1 'RUNNING HANDLER \[sriov_helper : Reboot into the configuration\]' "$work/ansible/run3.log" || true; } | sed -n 2p)
+	need "the reboot handler said '$rh', not changed" eq "$rh" 'changed: [sriovh-host]'
+	need "the upgrade boot did not end by a reboot: $(grep -m1 -E 'reboot: Restarting|reboot: Power down' "$work/upgrade/console.log" || echo neither)" \
+		grep -q 'reboot: Restarting system' "$work/upgrade/console.log"
+	end
 	begin ansible_reboot_applies
 	need "booted $(fact kernel), not $k612" eq "$(fact kernel)" "$k612"
 	need "the initramfs booted has not the role's file: $(tr '\n' '|' < "$work/reboot/initrd.conf")" \
-		eq "$(cat "$work/reboot/initrd.conf")" "$fleet_conf"
-	need "the host's $conf is not the role's: $(block conf | tr '\n' '|')" eq "$(block conf)" "$fleet_conf"
+		eq "$(cat "$work/reboot/initrd.conf")" "$fleet_conf_reboot"
+	need "the host's $conf is not the role's: $(block conf | tr '\n' '|')" eq "$(block conf)" "$fleet_conf_reboot"
 	need "numvfs $(fact numvfs), not 3" eq "$(fact numvfs)" 3
 	need "$(n_igbvf) VFs on igbvf, not 3: $(fact vf_drivers)" eq "$(n_igbvf)" 3
 	need "the module's pf parameter is not the role's: $(block param)" has '01:00\.0,vfs=3' "$(block param)"
@@ -985,6 +1060,8 @@ if grep -q '^SRIOVH done' "$work/upgrade/report" 2> /dev/null &&
 		has '^ *vf 1 .*link/ether 02:00:00:00:01:01.*vlan 100' "$(block link)"
 	need "VF 1's own netdev has $(fact reboot.vf1.mac) after the reboot, not 02:00:00:00:01:01" \
 		eq "$(fact reboot.vf1.mac)" 02:00:00:00:01:01
+	need "VF 2's own netdev has $(fact reboot.vf2.mac) after the reboot, not 02:00:00:00:01:02" \
+		eq "$(fact reboot.vf2.mac)" 02:00:00:00:01:02
 	wait_ok
 	need "failed units: $(block failed | tr '\n' ' ')" test -z "$(block failed)"
 	end
@@ -1024,9 +1101,11 @@ if grep -q '^SRIOVH done' "$work/upgrade/report" 2> /dev/null &&
 	vf1=$(fact vf_drivers | cut -d' ' -f2 | cut -d= -f1)
 	need "VF 1 is not $vf1 in sriov_helper_vf_info: $(grep 'index="1"' <<< "$vfinfo")" \
 		has "^sriov_helper_vf_info\{.*,index=\"1\",.*,vf=\"$(re "$vf1")\"," "$vfinfo"
-	setinfo=$(grep '^sriov_helper_vf_settings_info{' <<< "$S" || true)
-	need "sriov_helper_vf_settings_info is not VF 1's MAC and VLAN alone: $(tr '\n' ' ' <<< "$setinfo")" \
-		eq "$setinfo" "sriov_helper_vf_settings_info{mac=\"02:00:00:00:01:01\",pf=\"0000:01:00.0\",trust=\"\",vf=\"$vf1\",vlan=\"100\"} 1"
+	vf2=$(fact vf_drivers | cut -d' ' -f3 | cut -d= -f1)
+	setinfo=$(grep '^sriov_helper_vf_settings_info{' <<< "$S" | sort || true)
+	need "sriov_helper_vf_settings_info is not VF 1's MAC and VLAN and VF 2's MAC alone: $(tr '\n' ' ' <<< "$setinfo")" \
+		eq "$setinfo" "sriov_helper_vf_settings_info{mac=\"02:00:00:00:01:01\",pf=\"0000:01:00.0\",trust=\"\",vf=\"$vf1\",vlan=\"100\"} 1
+sriov_helper_vf_settings_info{mac=\"02:00:00:00:01:02\",pf=\"0000:01:00.0\",trust=\"\",vf=\"$vf2\",vlan=\"\"} 1"
 	end
 
 	# promtool's checks (format and Prometheus' naming conventions) on our

@@ -72,11 +72,11 @@ pf_netdev() {
 	ls "$pf/net" 2>/dev/null | head -n1
 }
 
-# The management NIC (virtio, the MAC system.sh gives it) on QEMU's user
-# network, where the host's forwarded loopback port reaches sshd; the run
-# of the role waits for the host's "done" (at most 10 minutes), then the
-# state it left.
-ansible_window() {
+# ssh_window: the management NIC (virtio, the MAC system.sh gives it) on
+# QEMU's user network, where the host's forwarded loopback port reaches
+# sshd; then the host's "done" (its runs of the role) waited for, at most
+# 10 minutes.
+ssh_window() {
 	local n dev=
 	for n in /sys/class/net/*; do
 		[ "$(cat "$n/address" 2>/dev/null)" = 52:54:00:5e:00:22 ] && dev=${n##*/}
@@ -90,6 +90,11 @@ ansible_window() {
 		sleep 1
 	done
 	fact ansible.t "$(uptime_s)"
+}
+
+# ansible_window: the role's first two runs, then the state they left.
+ansible_window() {
+	ssh_window
 	settle
 	fact ansible.numvfs "$(numvfs)"
 	fact ansible.vf_drivers "$(vf_drivers)"
@@ -260,13 +265,22 @@ reboot)
 	# The host booted again after the role's run: what its file and the
 	# initramfs images it rebuilt made of the boot, and what node_exporter
 	# says about it.
+	# The role's third run rebooted the host: it waits for it (sriovctl
+	# wait over SSH) before the host reports.
+	grep -qw 'sriovh.ssh=1' /proc/cmdline && ssh_window
 	block param_vf cat /sys/module/sriov_helper/parameters/vf
 	block link ip -d link show "$(pf_netdev)"
-	fact reboot.vf1.mac "$(cat /sys/bus/pci/devices/0000:01:00.0/virtfn1/net/*/address 2>/dev/null)"
+	fact reboot.vf1.mac "$(cat "$pf"/virtfn1/net/*/address 2>/dev/null)"
+	fact reboot.vf2.mac "$(cat "$pf"/virtfn2/net/*/address 2>/dev/null)"
 	metrics
 	;;
 esac
 fact end.t "$(uptime_s)"
 sync
 echo "SRIOVH done"
+# Reported; the role's third run now reboots the host (its handler), which
+# ends this VM: powered off only if that does not come.
+if [ "$stage" = upgrade ] && grep -qw 'sriovh.ssh=1' /proc/cmdline; then
+	sleep 600
+fi
 systemctl poweroff -ff
