@@ -4,16 +4,17 @@
  * not, what was asked of it and what came of it, and its VFs. One record
  * a line, "key=value" fields in a fixed order, so scripts can split on
  * spaces; only the last field of a pf line, reason=, may hold spaces and
- * runs to the end of the line. Format version 3:
+ * runs to the end of the line. Format version 4:
  *
- *   # sriov_helper inventory v3
+ *   # sriov_helper inventory v4
  *   pf ADDR id=VVVV:DDDD driver=NAME|- numa=N totalvfs=N numvfs=N
  *      offset=0xN stride=N ari=on|off bus_window=BB-BB
  *      iov_bars=assigned|unassigned|none iommu=yes|no managed=yes|no
  *      requested=N|- source=param|configfs|- policy=clamp|fail|-
  *      state=STATE enabled=N|- err=ERRNO fit=N|-
  *      cause=none|bus_range|mmio|layout|- irq=spread|off|-
- *      irq_cpus=CPULIST|- netdev=NAME|- reason=TEXT
+ *      irq_cpus=CPULIST|- netdev=NAME|- vf_bind=parallel|serial|-
+ *      reason=TEXT
  *   vf ADDR pf=ADDR index=N id=VVVV:DDDD driver=NAME|-|? netdev=NAME|-|?
  *      irqs=IRQ:CPUS[;IRQ:CPUS...]|-|? iommu_group=N|-|?
  *      group_alone=yes|no|-|?
@@ -24,7 +25,8 @@
  * count that worked out at the last diagnosis (- before any). irq_cpus is
  * the set the VF IRQs are spread over now (the admin's list as far as it
  * is online, else the default). netdev on a pf line is the network device
- * that per-VF settings go through. In irqs, CPUS is the vector's effective
+ * that per-VF settings go through; vf_bind how the VFs a pass held are
+ * probed (bind.c). In irqs, CPUS is the vector's effective
  * CPU list, followed by ">CPUS" while a move waits for the next interrupt,
  * or "managed" (kernel-managed affinity), "nobalancing" (its driver asked
  * IRQF_NOBALANCING, or it is per-CPU): never moved, or "unrequested"
@@ -40,7 +42,7 @@
  *
  * v2 added iommu=, irq=, irq_cpus= on pf lines and irqs=, iommu_group=,
  * group_alone= on vf lines; v3 netdev= on pf lines and vf_driver=,
- * in_use=, settings= on vf lines. New fields are only ever added before
+ * in_use=, settings= on vf lines; v4 vf_bind= on pf lines. New fields are only ever added before
  * reason= (pf) or at the end (vf) together with a new version number.
  *
  * Locks: device_lock(PF) for its line (taken interruptibly, so a reader
@@ -170,7 +172,9 @@ static void sriovh_show_pf(struct seq_file *m, struct pci_dev *pdev,
 		seq_printf(m, " irq=%s irq_cpus=-",
 			   rule ? sriovh_irq_mode_name(rule->irq) : "-");
 	}
-	seq_printf(m, " netdev=%s reason=%s\n", netdev[0] ? netdev : "-",
+	seq_printf(m, " netdev=%s vf_bind=%s reason=%s\n",
+		   netdev[0] ? netdev : "-",
+		   rule ? sriovh_vf_bind_name(rule->vf_bind) : "-",
 		   pf && rule ? pf->reason : "");
 }
 
@@ -286,7 +290,7 @@ static int sriovh_inventory_show(struct seq_file *m, void *v)
 	bool have_cpus = zalloc_cpumask_var(&cpus, GFP_KERNEL);
 	int ret = 0;
 
-	seq_puts(m, "# sriov_helper inventory v3\n");
+	seq_puts(m, "# sriov_helper inventory v4\n");
 	for_each_pci_dev(pdev) {
 		if (!pdev->is_physfn)
 			continue;

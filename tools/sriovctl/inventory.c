@@ -20,7 +20,7 @@
 #include "sriovctl.h"
 
 #define INV_MIN_VERSION	2
-#define INV_MAX_VERSION	3
+#define INV_MAX_VERSION	4
 #define INV_FILE	"/sys/kernel/debug/sriov_helper/inventory"
 
 static int split_line(char *s, struct inv_line *l)
@@ -87,13 +87,13 @@ static FILE *inv_open(int *version)
 		line[--n] = '\0';
 	if (n <= 0 || sscanf(line, "# sriov_helper inventory v%d%n", &v, &end) != 1 ||
 	    line[end])
-		die(EX_FAIL, "%s: not an inventory this sriovctl knows (first line '%.64s'; it reads v%d and v%d)",
+		die(EX_FAIL, "%s: not an inventory this sriovctl knows (first line '%.64s'; it reads v%d to v%d)",
 		    file, n > 0 ? line : "", INV_MIN_VERSION, INV_MAX_VERSION);
 	if (v > INV_MAX_VERSION)
-		die(EX_FAIL, "%s: inventory v%d is newer than this sriovctl, which reads v%d and v%d: update sriovctl",
+		die(EX_FAIL, "%s: inventory v%d is newer than this sriovctl, which reads v%d to v%d: update sriovctl",
 		    file, v, INV_MIN_VERSION, INV_MAX_VERSION);
 	if (v < INV_MIN_VERSION)
-		die(EX_FAIL, "%s: inventory v%d is older than this sriovctl reads (v%d and v%d)",
+		die(EX_FAIL, "%s: inventory v%d is older than this sriovctl reads (v%d to v%d)",
 		    file, v, INV_MIN_VERSION, INV_MAX_VERSION);
 	free(line);
 	free(file);
@@ -236,7 +236,11 @@ static void json_fields(struct buf *b, const struct inv_line *l)
 
 static void show_header(struct buf *b, int version)
 {
-	if (version >= 3)
+	if (version >= 4)
+		buf_printf(b, "%-13s %-10s %-8s %-8s %-7s %-4s %-8s %-5s %-9s %-5s %-9s %-8s %s\n",
+			   "PF", "ID", "DRIVER", "NETDEV", "VFS", "REQ", "STATE",
+			   "FIT", "CAUSE", "IOMMU", "IRQ_CPUS", "VF_BIND", "REASON");
+	else if (version >= 3)
 		buf_printf(b, "%-13s %-10s %-8s %-8s %-7s %-4s %-8s %-5s %-9s %-5s %-9s %s\n",
 			   "PF", "ID", "DRIVER", "NETDEV", "VFS", "REQ", "STATE",
 			   "FIT", "CAUSE", "IOMMU", "IRQ_CPUS", "REASON");
@@ -254,10 +258,12 @@ static void show_pf_text(struct buf *b, const struct inv_line *l, int version)
 		   get(l, "driver"));
 	if (version >= 3)
 		buf_printf(b, "%-8s ", get(l, "netdev"));
-	buf_printf(b, "%-7s %-4s %-8s %-5s %-9s %-5s %-9s %s\n", vfs,
+	buf_printf(b, "%-7s %-4s %-8s %-5s %-9s %-5s %-9s ", vfs,
 		   get(l, "requested"), get(l, "state"), get(l, "fit"),
-		   get(l, "cause"), get(l, "iommu"), get(l, "irq_cpus"),
-		   get(l, "reason"));
+		   get(l, "cause"), get(l, "iommu"), get(l, "irq_cpus"));
+	if (version >= 4)
+		buf_printf(b, "%-8s ", get(l, "vf_bind"));
+	buf_printf(b, "%s\n", get(l, "reason"));
 	free(vfs);
 }
 

@@ -141,12 +141,12 @@ max_tx_rate: applied' vf_driver=igbvf link_state=disable query_rss=on min_tx_rat
 0000:04:00.0 pending: no driver bound'
 	mkentry "$c/02:00.0" '' clamp spread '' auto parallel unset
 	cat > "$inv" <<'INV'
-# sriov_helper inventory v3
-pf 0000:01:00.0 id=8086:10c9 driver=igb numa=0 totalvfs=7 numvfs=3 offset=0x180 stride=4 ari=off bus_window=01-01 iov_bars=assigned iommu=yes managed=yes requested=7 source=configfs policy=clamp state=applied enabled=3 err=0 fit=3 cause=bus_range irq=spread irq_cpus=0-1,4 netdev=enp1s0f0 reason=bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
+# sriov_helper inventory v4
+pf 0000:01:00.0 id=8086:10c9 driver=igb numa=0 totalvfs=7 numvfs=3 offset=0x180 stride=4 ari=off bus_window=01-01 iov_bars=assigned iommu=yes managed=yes requested=7 source=configfs policy=clamp state=applied enabled=3 err=0 fit=3 cause=bus_range irq=spread irq_cpus=0-1,4 netdev=enp1s0f0 vf_bind=serial reason=bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
 vf 0000:01:10.0 pf=0000:01:00.0 index=0 id=8086:10ca driver=vfio-pci netdev=- irqs=30:unrequested iommu_group=12 group_alone=yes vf_driver=vfio-pci settings=unset in_use=yes
 vf 0000:01:10.4 pf=0000:01:00.0 index=1 id=8086:10ca driver=igbvf netdev=eth1 irqs=31:0;32:1>4;33:managed;34:nobalancing iommu_group=13 group_alone=no vf_driver=igbvf settings=failed in_use=no
 vf 0000:01:11.0 pf=0000:01:00.0 index=2 id=8086:10ca driver=- netdev=- irqs=- iommu_group=- group_alone=- vf_driver=none settings=pending in_use=no
-pf 0000:02:00.0 id=1b36:0010 driver=nvme numa=-1 totalvfs=127 numvfs=0 offset=0x1 stride=1 ari=off bus_window=02-02 iov_bars=unassigned iommu=no managed=no requested=- source=- policy=- state=unmanaged enabled=- err=0 fit=- cause=- irq=- irq_cpus=- netdev=- reason=
+pf 0000:02:00.0 id=1b36:0010 driver=nvme numa=-1 totalvfs=127 numvfs=0 offset=0x1 stride=1 ari=off bus_window=02-02 iov_bars=unassigned iommu=no managed=no requested=- source=- policy=- state=unmanaged enabled=- err=0 fit=- cause=- irq=- irq_cpus=- netdev=- vf_bind=- reason=
 INV
 	mkdir -p "$R/sys/class/net/eth1"
 	echo 5a:da:12:08:ab:52 > "$R/sys/class/net/eth1/address"
@@ -232,31 +232,36 @@ check list-json 0 "[{\"entry\":\"0000:01:00.0\",\"vfs\":7,\"on_bus_range\":\"cla
 	"$bin" --root "$R" --json list
 
 # Inventory v3: the PF's netdev; each VF's driver choice, whether it is in
-# use, the state of its per-VF settings.
-SHOW_V3="$(cat <<'EOF'
-PF            ID         DRIVER   NETDEV   VFS     REQ  STATE    FIT   CAUSE     IOMMU IRQ_CPUS  REASON
-0000:01:00.0  8086:10c9  igb      enp1s0f0 3/7     7    applied  3     bus_range yes   0-1,4     bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
+# use, the state of its per-VF settings. v4: the PF's vf_bind.
+SHOW_VFS="$(cat <<'EOF'
   vf 0000:01:10.0  index 0    vfio-pci -        group 12 vf_driver vfio-pci (in use) settings unset irqs 30:unrequested
   vf 0000:01:10.4  index 1    igbvf    eth1     group 13 (shared) vf_driver igbvf settings failed irqs 31:0;32:1>4;33:managed;34:nobalancing
   vf 0000:01:11.0  index 2    -        -        group - vf_driver none settings pending irqs -
 EOF
 )"
-check show 0 "$SHOW_V3
-0000:02:00.0  1b36:0010  nvme     -        0/127   -    unmanaged -     -         no    -         " "$bin" --root "$R" show
-check show-one-pf 0 "$(echo "$SHOW_V3" | head -n1)
-0000:02:00.0  1b36:0010  nvme     -        0/127   -    unmanaged -     -         no    -         " \
+SHOW_V4="$(cat <<'EOF'
+PF            ID         DRIVER   NETDEV   VFS     REQ  STATE    FIT   CAUSE     IOMMU IRQ_CPUS  VF_BIND  REASON
+0000:01:00.0  8086:10c9  igb      enp1s0f0 3/7     7    applied  3     bus_range yes   0-1,4     serial   bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
+EOF
+)
+$SHOW_VFS"
+check show 0 "$SHOW_V4
+0000:02:00.0  1b36:0010  nvme     -        0/127   -    unmanaged -     -         no    -         -        " "$bin" --root "$R" show
+check show-one-pf 0 "$(echo "$SHOW_V4" | head -n1)
+0000:02:00.0  1b36:0010  nvme     -        0/127   -    unmanaged -     -         no    -         -        " \
 	"$bin" --root "$R" show 02:00.0
-check show-one-pf-id-spelling 0 "$SHOW_V3" "$bin" --root "$R" show 0:1:0.0
+check show-one-pf-id-spelling 0 "$SHOW_V4" "$bin" --root "$R" show 0:1:0.0
 check show-not-a-pf 1 "sriovctl: 0000:05:00.0 is not an SR-IOV PF
-$(echo "$SHOW_V3" | head -n1)" "$bin" --root "$R" show 0000:05:00.0
+$(echo "$SHOW_V4" | head -n1)" "$bin" --root "$R" show 0000:05:00.0
 
 # JSON: valid, typed, and the reason with its spaces intact.
 if out=$("$bin" --root "$R" --json show) &&
    echo "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["version"] == 3
+assert d["version"] == 4
 pf = d["pfs"][0]
+assert pf["vf_bind"] == "serial" and d["pfs"][1]["vf_bind"] is None
 assert pf["address"] == "0000:01:00.0" and pf["numvfs"] == 3 and pf["err"] == 0
 assert pf["reason"] == "bus range: 7 VFs need bus 02, window [bus 01]; 3 fit"
 assert pf["irq_cpus"] == "0-1,4" and pf["iommu"] == "yes" and pf["netdev"] == "enp1s0f0"
@@ -277,7 +282,7 @@ assert pf["netdev"] is None and pf["reason"] == ""
 
 # Inventory v2 (a module before per-VF sets) still reads, without the new
 # columns; a version this sriovctl does not know is refused.
-cp "$inv" "$T/inventory.v3"
+cp "$inv" "$T/inventory.now"
 cat > "$inv" <<'INV'
 # sriov_helper inventory v2
 pf 0000:01:00.0 id=8086:1521 driver=igb numa=0 totalvfs=7 numvfs=3 offset=0x180 stride=4 ari=off bus_window=01-01 iov_bars=assigned iommu=yes managed=yes requested=7 source=configfs policy=clamp state=applied enabled=3 err=0 fit=3 cause=bus_range irq=spread irq_cpus=0-1,4 reason=bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
@@ -301,14 +306,23 @@ assert d["version"] == 2 and "netdev" not in d["pfs"][0]
 assert [v["index"] for v in d["pfs"][0]["vfs"]] == [0, 1]
 assert "settings" not in d["pfs"][0]["vfs"][0]
 '; then ok show-json-v2; else bad show-json-v2 "$out"; fi
-sed -i '1s/v2/v4/' "$inv"
-check show-v4 1 "sriovctl: $inv: inventory v4 is newer than this sriovctl, which reads v2 and v3: update sriovctl" \
+# v3 (a module before vf_bind): read, without its column.
+sed '1s/v4/v3/; s/ vf_bind=[^ ]*//' "$T/inventory.now" > "$inv"
+check show-v3 0 "$(cat <<'EOF'
+PF            ID         DRIVER   NETDEV   VFS     REQ  STATE    FIT   CAUSE     IOMMU IRQ_CPUS  REASON
+0000:01:00.0  8086:10c9  igb      enp1s0f0 3/7     7    applied  3     bus_range yes   0-1,4     bus range: 7 VFs need bus 02, window [bus 01]; 3 fit
+EOF
+)
+$SHOW_VFS
+0000:02:00.0  1b36:0010  nvme     -        0/127   -    unmanaged -     -         no    -         " "$bin" --root "$R" show
+sed -i '1s/v3/v5/' "$inv"
+check show-v5 1 "sriovctl: $inv: inventory v5 is newer than this sriovctl, which reads v2 to v4: update sriovctl" \
 	"$bin" --root "$R" show
 # A read error is not the end of the inventory.
 rm "$inv" && mkdir "$inv"
 check show-read-error 1 "sriovctl: reading $inv: Is a directory" "$bin" --root "$R" show
 rmdir "$inv"
-cp "$T/inventory.v3" "$inv"
+cp "$T/inventory.now" "$inv"
 
 DUMP="options sriov_helper pf=0000:01:00.0,vfs=7,irq_cpus=0-1,4,vf_driver=vfio-pci
 options sriov_helper pf=8086:10c9,vfs=4,on_bus_range=fail,irq=off,vf_driver=none,vf_bind=serial
@@ -1069,10 +1083,10 @@ check metrics-irq-even 0 'sriov_helper_pf_irq_spread_vectors{pf="0000:01:00.0"} 
 sed -i 's/irq_cpus=0-3 /irq_cpus=- /' "$inv"
 check metrics-irq-off 0 "" metrics_grep '^sriov_helper_pf_irq'
 # Inventory v2: no in use or settings state to tell.
-cp "$T/inventory.v3" "$inv"
-sed -i '1s/v3/v2/; s/ vf_driver=[^ ]* settings=[^ ]* in_use=[^ ]*$//' "$inv"
+cp "$T/inventory.now" "$inv"
+sed -i '1s/v[0-9]*$/v2/; s/ vf_driver=[^ ]* settings=[^ ]* in_use=[^ ]*$//' "$inv"
 check metrics-v2 0 "" metrics_grep 'vf_in_use|vf_settings_state'
-cp "$T/inventory.v3" "$inv"
+cp "$T/inventory.now" "$inv"
 # Loaded, a filesystem missing: exit 1 (3 would read as "not loaded"),
 # the file as it was.
 mkdir -p "$T/nofs/sys/module/sriov_helper"
@@ -1301,18 +1315,18 @@ check export-what 2 "sriovctl: export what: policy or device-plugin, not 'polici
 check export-bad-pf 2 "sriovctl: invalid PF 'x': expected [DOMAIN:]BB:DD.F or VVVV:DDDD (hex)" \
 	"$bin" --root "$R" export policy x
 # Two device types on a PF without a netdev: no name to give a range by.
-cp "$T/inventory.v3" "$inv"
+cp "$T/inventory.now" "$inv"
 sed -i 's/index=2 id=8086:10ca driver=- netdev=- irqs=- iommu_group=- group_alone=- vf_driver=none/index=2 id=8086:10ca driver=igbvf netdev=eth2 irqs=- iommu_group=- group_alone=- vf_driver=auto/; s/ netdev=enp1s0f0 / netdev=- /' "$inv"
 printf '\n' > "$R/sys/module/sriov_helper/parameters/vf"
 rm -r "$c/0000:01:00.0/vf0"
 check export-no-netdev 1 "sriovctl: refused, nothing exported:
 0000:01:00.0: VFs of two device types, and the PF has no netdev to name a range by (pfNames: name#first-last)" \
 	"$bin" --root "$R" export policy
-cp "$T/inventory.v3" "$inv"
-sed -i '1s/v3/v2/' "$inv"
+cp "$T/inventory.now" "$inv"
+sed -i '1s/v[0-9]*$/v2/' "$inv"
 check export-v2 1 "sriovctl: export needs inventory v3 (each VF's vf_driver); this module writes v2" \
 	"$bin" --root "$R" export policy
-cp "$T/inventory.v3" "$inv"
+cp "$T/inventory.now" "$inv"
 
 # ---- apply -----------------------------------------------------------------------
 

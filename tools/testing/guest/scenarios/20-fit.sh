@@ -43,7 +43,7 @@ t_mmio_diagnosed() {
 	# The cause is in the inventory too, not only in dmesg.
 	line=$(grep "^pf $NVME " /sys/kernel/debug/sriov_helper/inventory)
 	expect_eq "$(echo "$line" | sed 's/.* iov_bars=\([^ ]*\) .* state=\(.*\)$/\1 \2/')" \
-		"unassigned failed enabled=0 err=-12 fit=0 cause=mmio irq=spread irq_cpus=$(cat /sys/devices/system/cpu/online) netdev=- reason=MMIO: VF BARs unassigned; try pci=realloc" \
+		"unassigned failed enabled=0 err=-12 fit=0 cause=mmio irq=spread irq_cpus=$(cat /sys/devices/system/cpu/online) netdev=- vf_bind=parallel reason=MMIO: VF BARs unassigned; try pci=realloc" \
 		"inventory line"
 }
 

@@ -57,7 +57,7 @@ t_inventory_vs_sysfs() {
 	wait_for 30 sh -c "ip link set $net up; [ \$(ls -d /proc/irq/*/$net/ /proc/irq/*/$net-*/ 2>/dev/null | wc -l) = 3 ]" ||
 		{ fail "$net did not request its 3 vectors"; return; }
 	sleep 1
-	expect_eq "$(head -n1 "$INV")" "# sriov_helper inventory v3" "version line" || return
+	expect_eq "$(head -n1 "$INV")" "# sriov_helper inventory v4" "version line" || return
 	expect_eq "$(stat -c %a "$INV")" 400 "inventory mode" || return
 	grep -qiE 'ffff[0-9a-f]{12}' "$INV" && { fail "a kernel pointer in the inventory"; return; }
 	# Every SR-IOV PF in sysfs has a pf line that agrees with it.
@@ -101,11 +101,13 @@ t_inventory_vs_sysfs() {
 		"yes 3 param 3 none 7" "igb managed fields" || return
 	expect_eq "$(field "$line" irq) $(field "$line" irq_cpus)" \
 		"spread $(cat /sys/devices/system/cpu/online)" "igb IRQ fields" || return
+	expect_eq "$(field "$line" vf_bind)" parallel "igb vf_bind" || return
 	line=$(inv_line vf "$(basename "$(readlink "$PFDIR/virtfn0")")")
 	expect_eq "$(field "$line" irqs | tr ';' '\n' | grep -vc unrequested)" 3 "requested vectors of virtfn0" || return
 	expect_eq "$(field "$line" vf_driver)" auto "virtfn0 vf_driver" || return
 	line=$(inv_line pf $NVME)
-	expect_eq "$(field "$line" managed) $(field "$line" state) $(field "$line" irq)" "no unmanaged -" "nvme fields"
+	expect_eq "$(field "$line" managed) $(field "$line" state) $(field "$line" irq) $(field "$line" vf_bind)" \
+		"no unmanaged - -" "nvme fields"
 }
 
 # With an IOMMU (vm.sh SRIOVH_TOPO=iommu): iommu=yes on the PF, and each

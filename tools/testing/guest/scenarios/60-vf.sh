@@ -435,6 +435,8 @@ t_vf_bind_serial() {
 	expect_log "vf_bind bogus" "sriov_helper: invalid vf_bind value 'bogus' for 0000:01:00.0: vf_bind must be parallel or serial" 5 || return
 	expect_eq "$(count_log "vf_bind bogus" "sriov_helper:")" 1 "messages for the bad value" || return
 	expect_eq "$(cat "$VFE/vf_bind")" serial "vf_bind after the bad value" || return
+	grep -q "^pf $PF .* vf_bind=serial reason=" /sys/kernel/debug/sriov_helper/inventory ||
+		{ fail "inventory: $(grep "^pf $PF " /sys/kernel/debug/sriov_helper/inventory)"; return; }
 	vfs_bound "$PFDIR" 3 igbvf || fail "the VFs changed after the bad value"
 }
 
