@@ -1050,8 +1050,8 @@ if grep -q '^SRIOVH done' "$work/upgrade/report" 2> /dev/null &&
 	need "numvfs $(fact numvfs), not 3" eq "$(fact numvfs)" 3
 	need "$(n_igbvf) VFs on igbvf, not 3: $(fact vf_drivers)" eq "$(n_igbvf)" 3
 	need "the module's pf parameter is not the role's: $(block param)" has '01:00\.0,vfs=3' "$(block param)"
-	need "the module's vf parameter has not VF 1's MAC and VLAN: $(block param_vf)" \
-		has '01:00\.0/1,(.*,)?mac=02:00:00:00:01:01,(.*,)?vlan=100(,|$)' "$(block param_vf)"
+	need "the module's vf parameter has not VF 1's MAC and VLAN and VF 2's MAC: $(block param_vf)" \
+		eq "$(block param_vf)" '0000:01:00.0/1,mac=02:00:00:00:01:01,vlan=100;0000:01:00.0/2,mac=02:00:00:00:01:02'
 	enabled=$(ts 'kernel: igb 0000:01:00\.0: sriov_helper: 3 VFs enabled')
 	root=$(ts 'systemd\[1\]: ')
 	log "ansible_reboot_applies: '3 VFs enabled' at ${enabled:-never}, first systemd[1] line at ${root:-never}"
