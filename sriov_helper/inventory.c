@@ -42,8 +42,9 @@
  *
  * v2 added iommu=, irq=, irq_cpus= on pf lines and irqs=, iommu_group=,
  * group_alone= on vf lines; v3 netdev= on pf lines and vf_driver=,
- * in_use=, settings= on vf lines; v4 vf_bind= on pf lines. New fields are only ever added before
- * reason= (pf) or at the end (vf) together with a new version number.
+ * in_use=, settings= on vf lines; v4 vf_bind= on pf lines. New fields are
+ * only ever added before reason= (pf) or at the end (vf) together with a
+ * new version number.
  *
  * Locks: device_lock(PF) for its line (taken interruptibly, so a reader
  * stuck behind a long probe can be stopped), let go before its VFs; then

@@ -4,12 +4,12 @@
  * managed PF has its VFs, or cannot get them), and a snapshot of it for
  * metrics and export.
  *
- *   # sriov_helper inventory v2|v3
+ *   # sriov_helper inventory v2|v3|v4
  *   pf ADDR key=value ... reason=TEXT TO THE END OF THE LINE
  *   vf ADDR key=value ...
  *
  * v3 adds netdev= on pf lines (before reason=) and vf_driver=, in_use=,
- * settings= at the end of vf lines. Fields are looked up by name, so their
+ * settings= at the end of vf lines; v4 vf_bind= on pf lines. Fields are looked up by name, so their
  * order matters only for reason=, which runs to the end of the line.
  */
 #include <errno.h>

@@ -352,6 +352,11 @@ initrd_facts() {
 # $work/NAME) while the VM runs. Both are reset after each boot.
 boot_qemu_args=()
 boot_during=
+# boot_keep_lock: keep the VM lock after this boot, for the next one (the
+# role's reboot: another VM taking the lock in between would make its
+# reboot module wait past its timeout); vm_locked: it is held.
+boot_keep_lock=
+vm_locked=
 boot() {
 	local name=$1 img=$2 kver=$3 stage=$4 append=${5:-} d rc start qpid
 	d=$work/$name
@@ -360,8 +365,10 @@ boot() {
 	img_get "$img" "/boot/vmlinuz-$kver" "$d/vmlinuz"
 	img_get "$img" "/boot/initrd.img-$kver" "$d/initrd.img"
 	initrd_facts "$d"
-	exec 8> "${SRIOVH_VM_LOCK:-/tmp/sriovh-vm.lock}"
-	flock 8
+	if [ -z "$vm_locked" ]; then
+		exec 8> "${SRIOVH_VM_LOCK:-/tmp/sriovh-vm.lock}"
+		flock 8
+	fi
 	timed "before boot $name (fsck, kernel and initrd out of the image, lsinitramfs; the VM lock)"
 	start=$(date +%s)
 	rc=0
@@ -384,7 +391,13 @@ boot() {
 	wait "$qpid" || rc=$?
 	boot_qemu_args=()
 	boot_during=
-	exec 8>&-
+	if [ -n "$boot_keep_lock" ]; then
+		vm_locked=1
+	else
+		exec 8>&-
+		vm_locked=
+	fi
+	boot_keep_lock=
 	tr -d '\r' < "$d/report.raw" > "$d/report"
 	R=$d/report
 	log "boot $name ($kver, stage $stage): VM ran $(($(date +%s) - start)) s, qemu exit $rc; in the guest: /init at $(ts 'kernel: Run /init as init process') s, multi-user.target at $(ts 'Reached target multi-user\.target') s, report from $(fact start.t) s (settled $(fact settled.t) s) to $(fact end.t) s"
@@ -581,13 +594,14 @@ ansible_during() {
 		kill -0 "$qpid" 2> /dev/null || return 1
 		sleep 1
 	done
-	# A third run that ends with this VM still there did not reboot it.
-	# Without the VM lock's descriptor (boot's fd 8): the lock must go
-	# with this VM, or the next boot, which this run waits for, never
-	# gets it.
+	grep -q '^SRIOVH done' "$1/report.raw" 2> /dev/null || return 1
+	# A third run that ends before this VM's guest restarted did not
+	# reboot it: powered off then (its console says which). Without the
+	# VM lock's descriptor (boot's fd 8), which must go with this script's.
 	{
 		play 3 1200
-		kill -0 "$qpid" 2> /dev/null && guest_ssh systemctl poweroff
+		grep -q 'reboot: Restarting system' "$1/console.log" ||
+			guest_ssh systemctl poweroff
 	} 8>&- &
 	play3=$!
 }
@@ -602,7 +616,7 @@ ansible_reboot_during() {
 	guest_ssh touch /run/sriovh-ansible-done || log "ssh: could not tell the guest to go on"
 }
 recap() {
-	cat "$work/ansible/run$1.recap" 2> /dev/null
+	cat "$work/ansible/run$1.recap" 2> /dev/null || true
 }
 
 # ---- node_exporter's page ------------------------------------------------------
@@ -903,6 +917,7 @@ timed "image 2 (mke2fs -d, $(du -sm "$tree" | cut -f1) MB tree)"
 boot_qemu_args=(-netdev "user,id=n1,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22"
 	-device virtio-net-pci,netdev=n1,mac=52:54:00:5e:00:22)
 boot_during=ansible_during
+boot_keep_lock=1
 if [ -z "$upgrade_ok" ] || [ -z "$k612" ]; then
 	begin kernel_upgrade_6.12
 	why="apt-get install of backports' kernel failed, see $work/upgrade.log"
@@ -1030,18 +1045,6 @@ boot_qemu_args=(-netdev "user,id=n1,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-
 boot_during=ansible_reboot_during
 if grep -q '^SRIOVH done' "$work/upgrade/report" 2> /dev/null &&
 	boot reboot "$img2" "$k612" reboot sriovh.ssh=1; then
-	begin ansible_third_run_reboots
-	r3=$(recap 3)
-	need "third run's recap '$r3', not changed=4 failed=0 (see $work/ansible/run3.log)" \
-		has '^ok=[0-9]+ changed=4 unreachable=0 failed=0$' "$r3"
-	handlers=$({ grep -o 'RUNNING HANDLER \[sriov_helper : [^]]*\]' "$work/ansible/run3.log" || true; } | tr '\n' '|')
-	need "the third run's handlers were '$handlers', not the rebuild, then the reboot" \
-		eq "$handlers" 'RUNNING HANDLER [sriov_helper : Rebuild the initramfs images]|RUNNING HANDLER [sriov_helper : Reboot into the configuration]|'
-	rh=$({ grep -A1 'RUNNING HANDLER \[sriov_helper : Reboot into the configuration\]' "$work/ansible/run3.log" || true; } | sed -n 2p)
-	need "the reboot handler said '$rh', not changed" eq "$rh" 'changed: [sriovh-host]'
-	need "the upgrade boot did not end by a reboot: $(grep -m1 -E 'reboot: Restarting|reboot: Power down' "$work/upgrade/console.log" || echo neither)" \
-		grep -q 'reboot: Restarting system' "$work/upgrade/console.log"
-	end
 	begin ansible_reboot_applies
 	need "booted $(fact kernel), not $k612" eq "$(fact kernel)" "$k612"
 	need "the initramfs booted has not the role's file: $(tr '\n' '|' < "$work/reboot/initrd.conf")" \
@@ -1126,6 +1129,29 @@ sriov_helper_vf_settings_info{mac=\"02:00:00:00:01:02\",pf=\"0000:01:00.0\",trus
 	need "promtool check metrics says: $(tr '\n' '|' <<< "$pout")" test -z "$pout"
 	end
 	timed "the reboot's and node_exporter's checks"
+fi
+# The lock kept for the role's reboot, when that boot did not come.
+if [ -n "$vm_locked" ]; then
+	exec 8>&-
+	vm_locked=
+fi
+
+# The role's third run, told from its log once it has ended (play3 is
+# cleared when the reboot boot saw it end): it is the run that matters
+# when the reboot boot fails.
+if [ -z "$play3" ] && [ -e "$work/ansible/run3.log" ]; then
+	begin ansible_third_run_reboots
+	r3=$(recap 3)
+	need "third run's recap '$r3', not changed=4 failed=0 (see $work/ansible/run3.log)" \
+		has '^ok=[0-9]+ changed=4 unreachable=0 failed=0$' "$r3"
+	handlers=$({ grep -o 'RUNNING HANDLER \[sriov_helper : [^]]*\]' "$work/ansible/run3.log" || true; } | tr '\n' '|')
+	need "the third run's handlers were '$handlers', not the rebuild, then the reboot" \
+		eq "$handlers" 'RUNNING HANDLER [sriov_helper : Rebuild the initramfs images]|RUNNING HANDLER [sriov_helper : Reboot into the configuration]|'
+	rh=$({ grep -A1 'RUNNING HANDLER \[sriov_helper : Reboot into the configuration\]' "$work/ansible/run3.log" || true; } | sed -n 2p)
+	need "the reboot handler said '$rh', not changed" eq "$rh" 'changed: [sriovh-host]'
+	need "the upgrade boot did not end by a reboot: $(grep -m1 -E 'reboot: Restarting|reboot: Power down' "$work/upgrade/console.log" || echo neither)" \
+		grep -q 'reboot: Restarting system' "$work/upgrade/console.log"
+	end
 fi
 
 rm -f "$img2"

@@ -278,9 +278,10 @@ esac
 fact end.t "$(uptime_s)"
 sync
 echo "SRIOVH done"
-# Reported; the role's third run now reboots the host (its handler), which
-# ends this VM: powered off only if that does not come.
-if [ "$stage" = upgrade ] && grep -qw 'sriovh.ssh=1' /proc/cmdline; then
+# Reported; the role's third run (the host told this one to go on) now
+# reboots the host, which ends this VM: powered off only if that does not
+# come.
+if [ "$stage" = upgrade ] && [ -e /run/sriovh-ansible-done ]; then
 	sleep 600
 fi
 systemctl poweroff -ff
