@@ -9,8 +9,9 @@
  *   vf ADDR key=value ...
  *
  * v3 adds netdev= on pf lines (before reason=) and vf_driver=, in_use=,
- * settings= at the end of vf lines; v4 vf_bind= on pf lines. Fields are looked up by name, so their
- * order matters only for reason=, which runs to the end of the line.
+ * settings= at the end of vf lines; v4 vf_bind= on pf lines. Fields are
+ * looked up by name, so their order matters only for reason=, which runs
+ * to the end of the line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -234,20 +235,17 @@ static void json_fields(struct buf *b, const struct inv_line *l)
 	}
 }
 
+/* The columns show_pf_text() fills, as the inventory's version has them. */
 static void show_header(struct buf *b, int version)
 {
+	buf_printf(b, "%-13s %-10s %-8s ", "PF", "ID", "DRIVER");
+	if (version >= 3)
+		buf_printf(b, "%-8s ", "NETDEV");
+	buf_printf(b, "%-7s %-4s %-8s %-5s %-9s %-5s %-9s ", "VFS", "REQ",
+		   "STATE", "FIT", "CAUSE", "IOMMU", "IRQ_CPUS");
 	if (version >= 4)
-		buf_printf(b, "%-13s %-10s %-8s %-8s %-7s %-4s %-8s %-5s %-9s %-5s %-9s %-8s %s\n",
-			   "PF", "ID", "DRIVER", "NETDEV", "VFS", "REQ", "STATE",
-			   "FIT", "CAUSE", "IOMMU", "IRQ_CPUS", "VF_BIND", "REASON");
-	else if (version >= 3)
-		buf_printf(b, "%-13s %-10s %-8s %-8s %-7s %-4s %-8s %-5s %-9s %-5s %-9s %s\n",
-			   "PF", "ID", "DRIVER", "NETDEV", "VFS", "REQ", "STATE",
-			   "FIT", "CAUSE", "IOMMU", "IRQ_CPUS", "REASON");
-	else
-		buf_printf(b, "%-13s %-10s %-8s %-7s %-4s %-8s %-5s %-9s %-5s %-9s %s\n",
-			   "PF", "ID", "DRIVER", "VFS", "REQ", "STATE", "FIT",
-			   "CAUSE", "IOMMU", "IRQ_CPUS", "REASON");
+		buf_printf(b, "%-8s ", "VF_BIND");
+	buf_printf(b, "REASON\n");
 }
 
 static void show_pf_text(struct buf *b, const struct inv_line *l, int version)
