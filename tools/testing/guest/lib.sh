@@ -264,6 +264,13 @@ vf_netdev() {
 	ls "$PFDIR/virtfn$1/net" 2>/dev/null | head -n1
 }
 
+# vf_mac N: the MAC VF N's own netdev shows (nothing when it has none).
+vf_mac() {
+	local nd
+	nd=$(vf_netdev "$1")
+	[ -z "$nd" ] || cat "/sys/class/net/$nd/address"
+}
+
 # is_up NETDEV: administratively up (IFF_UP in its flags).
 is_up() {
 	[ $(( $(cat "/sys/class/net/$1/flags") & 1 )) = 1 ]
@@ -278,8 +285,7 @@ is_up() {
 mac_line() {
 	local nd has pfnd
 	nd=$(vf_netdev "$1")
-	has=
-	[ -n "$nd" ] && has=$(cat "/sys/class/net/$nd/address")
+	has=$(vf_mac "$1")
 	if [ -z "$nd" ] || [ "$has" = "$2" ]; then
 		echo "mac: applied"
 		return
@@ -296,9 +302,7 @@ mac_line() {
 
 # vf_has_mac N MAC: VF N's own netdev exists and shows MAC.
 vf_has_mac() {
-	local nd
-	nd=$(vf_netdev "$1")
-	[ -n "$nd" ] && [ "$(cat "/sys/class/net/$nd/address")" = "$2" ]
+	[ "$(vf_mac "$1")" = "$2" ]
 }
 
 # expect_vf_mac N MAC [SECONDS]: VF N's own netdev, the one a container or
@@ -307,7 +311,7 @@ expect_vf_mac() {
 	local nd
 	wait_for "${3:-60}" vf_has_mac "$1" "$2" && return
 	nd=$(vf_netdev "$1")
-	fail "virtfn$1's own netdev ${nd:-(none)} has $( [ -n "$nd" ] && cat "/sys/class/net/$nd/address"), want $2"
+	fail "virtfn$1's own netdev ${nd:-(none)} has $(vf_mac "$1"), want $2"
 }
 
 # expect_no_mbx_timeout MARK: since MARK, no VF probe spun in igbvf's

@@ -357,6 +357,10 @@ boot_during=
 # reboot module wait past its timeout); vm_locked: it is held.
 boot_keep_lock=
 vm_locked=
+vm_unlock() {
+	exec 8>&-
+	vm_locked=
+}
 boot() {
 	local name=$1 img=$2 kver=$3 stage=$4 append=${5:-} d rc start qpid
 	d=$work/$name
@@ -394,8 +398,7 @@ boot() {
 	if [ -n "$boot_keep_lock" ]; then
 		vm_locked=1
 	else
-		exec 8>&-
-		vm_locked=
+		vm_unlock
 	fi
 	boot_keep_lock=
 	tr -d '\r' < "$d/report.raw" > "$d/report"
@@ -539,38 +542,52 @@ ssh_setup() {
 [sriov_hosts]
 sriovh-host ansible_host=127.0.0.1 ansible_port=$ssh_port ansible_user=root ansible_become=false ansible_python_interpreter=/usr/bin/python3 ansible_ssh_private_key_file=$a/key ansible_ssh_common_args='-o UserKnownHostsFile=$a/known_hosts -o StrictHostKeyChecking=yes -o ConnectTimeout=20'
 HOSTS
-	fleet_vars > "$a/vars1.yml"
-	fleet_vars > "$a/vars2.yml"
-	fleet_vars_reboot > "$a/vars3.yml"
+	fleet_vars > "$a/vars.yml"
+	fleet_vars_reboot > "$a/vars-reboot.yml"
+}
+# mgmt_nic: the next boot with the management NIC (virtio, the MAC
+# report.sh finds it by) on QEMU's user network, the guest's port 22
+# forwarded to $ssh_port on the machine's loopback.
+mgmt_nic() {
+	# shellcheck disable=SC2054 # QEMU's option syntax
+	boot_qemu_args=(-netdev "user,id=n1,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22"
+		-device virtio-net-pci,netdev=n1,mac=52:54:00:5e:00:22)
 }
 guest_ssh() {
 	ssh -i "$work/ansible/key" -p "$ssh_port" -o UserKnownHostsFile="$work/ansible/known_hosts" \
 		-o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=20 root@127.0.0.1 "$@"
 }
-# play N [SECONDS]: one run of the role with varsN.yml; its output in
-# $work/ansible/runN.log, the recap ("ok=N changed=N unreachable=N
-# failed=N") in runN.recap.
+# play N VARS [SECONDS]: run N of the role, with the variables of file
+# VARS in $work/ansible; its output in runN.log there, the recap
+# ("ok=N changed=N unreachable=N failed=N") in runN.recap.
 play() {
 	local a=$work/ansible rc=0
 	env ANSIBLE_ROLES_PATH="$top/contrib/ansible/roles" ANSIBLE_NOCOLOR=1 \
 		ANSIBLE_RETRY_FILES_ENABLED=0 ANSIBLE_LOCAL_TEMP="$a/tmp" \
 		ANSIBLE_SSH_CONTROL_PATH_DIR="$a/cp" ANSIBLE_PIPELINING=1 LC_ALL=C.UTF-8 \
-		timeout "${2:-300}" ansible-playbook -i "$a/hosts" -e "@$a/vars$1.yml" "$top/contrib/ansible/site.yml" \
+		timeout "${3:-300}" ansible-playbook -i "$a/hosts" -e "@$a/$2" "$top/contrib/ansible/site.yml" \
 		> "$a/run$1.log" 2>&1 || rc=$?
 	grep -E '^sriovh-host +:' "$a/run$1.log" | sed 's/^[^:]*: *//; s/ *skipped.*//; s/  */ /g' > "$a/run$1.recap"
 	log "ansible run $1 (exit $rc): $(cat "$a/run$1.recap")"
 	timed "ansible-playbook run $1"
 }
+# report_wait DIR REGEX SECONDS: until the running boot's report has a
+# line matching REGEX; 1 when the VM (qpid: boot's) ended first or after
+# SECONDS.
+report_wait() {
+	local i
+	for i in $(seq "$3"); do
+		grep -q "$2" "$1/report.raw" 2> /dev/null && return 0
+		kill -0 "$qpid" 2> /dev/null || return 1
+		sleep 1
+	done
+	grep -q "$2" "$1/report.raw" 2> /dev/null
+}
 # ssh_wait DIR: until the guest's report says its management NIC is up
 # and its sshd answers (1 when the VM ended first).
 ssh_wait() {
 	local i
-	for i in $(seq 600); do
-		grep -q '^SRIOVH ssh.ready' "$1/report.raw" 2> /dev/null && break
-		# (qpid: boot's VM.)
-		kill -0 "$qpid" 2> /dev/null || return 1
-		sleep 1
-	done
+	report_wait "$1" '^SRIOVH ssh.ready' 600 || kill -0 "$qpid" 2> /dev/null || return 1
 	for i in $(seq 30); do
 		guest_ssh true 2> "$work/ansible/ssh.err" && break
 		sleep 2
@@ -584,22 +601,16 @@ ssh_wait() {
 # for the next boot (ansible_reboot_during) to answer.
 play3=
 ansible_during() {
-	local i
 	ssh_wait "$1" || return 1
-	play 1
-	play 2
+	play 1 vars.yml
+	play 2 vars.yml
 	guest_ssh touch /run/sriovh-ansible-done || log "ssh: could not tell the guest to go on"
-	for i in $(seq 300); do
-		grep -q '^SRIOVH done' "$1/report.raw" 2> /dev/null && break
-		kill -0 "$qpid" 2> /dev/null || return 1
-		sleep 1
-	done
-	grep -q '^SRIOVH done' "$1/report.raw" 2> /dev/null || return 1
+	report_wait "$1" '^SRIOVH done' 300 || return 1
 	# A third run that ends before this VM's guest restarted did not
 	# reboot it: powered off then (its console says which). Without the
 	# VM lock's descriptor (boot's fd 8), which must go with this script's.
 	{
-		play 3 1200
+		play 3 vars-reboot.yml 1200
 		grep -q 'reboot: Restarting system' "$1/console.log" ||
 			guest_ssh systemctl poweroff
 	} 8>&- &
@@ -913,9 +924,7 @@ timed "image 2 (mke2fs -d, $(du -sm "$tree" | cut -f1) MB tree)"
 # The upgrade boot ends with the fleet's way: a management NIC (virtio) on
 # QEMU's user network with the guest's port 22 forwarded to the machine's
 # loopback, and the role run twice from here.
-# shellcheck disable=SC2054 # QEMU's option syntax
-boot_qemu_args=(-netdev "user,id=n1,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22"
-	-device virtio-net-pci,netdev=n1,mac=52:54:00:5e:00:22)
+mgmt_nic
 boot_during=ansible_during
 boot_keep_lock=1
 if [ -z "$upgrade_ok" ] || [ -z "$k612" ]; then
@@ -1039,9 +1048,7 @@ timed "the role's checks"
 # the role wrote takes effect at boot: the VFs made in the initramfs from
 # its file, VF 1's and VF 2's settings from its vf= lines, read back on
 # the host. Then node_exporter's view of the same host.
-# shellcheck disable=SC2054 # QEMU's option syntax
-boot_qemu_args=(-netdev "user,id=n1,restrict=on,hostfwd=tcp:127.0.0.1:$ssh_port-:22"
-	-device virtio-net-pci,netdev=n1,mac=52:54:00:5e:00:22)
+mgmt_nic
 boot_during=ansible_reboot_during
 if grep -q '^SRIOVH done' "$work/upgrade/report" 2> /dev/null &&
 	boot reboot "$img2" "$k612" reboot sriovh.ssh=1; then
@@ -1131,10 +1138,7 @@ sriov_helper_vf_settings_info{mac=\"02:00:00:00:01:02\",pf=\"0000:01:00.0\",trus
 	timed "the reboot's and node_exporter's checks"
 fi
 # The lock kept for the role's reboot, when that boot did not come.
-if [ -n "$vm_locked" ]; then
-	exec 8>&-
-	vm_locked=
-fi
+[ -z "$vm_locked" ] || vm_unlock
 
 # The role's third run, told from its log once it has ended (play3 is
 # cleared when the reboot boot saw it end): it is the run that matters

@@ -338,9 +338,9 @@ $1 VFs held until $(pf_netdev) is up: igb answers its VFs only while its interfa
 # expect_mac_stale_pf_down N MAC: vfN/status says that igb has MAC for VF
 # N, what the VF's own netdev has instead, and why (the PF is down).
 expect_mac_stale_pf_down() {
-	local v=$PFDIR/virtfn$1 nd has pfnd
+	local nd has pfnd
 	wait_for 30 test -n "$(vf_netdev "$1")" || { fail "virtfn$1 has no netdev"; return; }
-	nd=$(vf_netdev "$1") has=$(cat "$v/net/$(vf_netdev "$1")/address") pfnd=$(pf_netdev)
+	nd=$(vf_netdev "$1") has=$(vf_mac "$1") pfnd=$(pf_netdev)
 	[ "$has" != "$2" ] || { fail "virtfn$1 took $2 from a PF that is down"; return; }
 	expect_status "$VFE/vf$1" "failed: mac
 mac: igb has $2 for VF $1, but the VF's own $nd has $has: igbvf takes its MAC at probe, and igb answers its VFs only while its interface $pfnd is up; the VF's driver is reloaded when $pfnd comes up, if $nd is down then" 60

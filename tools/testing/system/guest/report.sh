@@ -72,6 +72,11 @@ pf_netdev() {
 	ls "$pf/net" 2>/dev/null | head -n1
 }
 
+# vf_mac N: the MAC VF N's own netdev shows (nothing when it has none).
+vf_mac() {
+	cat "$pf/virtfn$1"/net/*/address 2>/dev/null
+}
+
 # ssh_window: the management NIC (virtio, the MAC system.sh gives it) on
 # QEMU's user network, where the host's forwarded loopback port reaches
 # sshd; then the host's "done" (its runs of the role) waited for, at most
@@ -98,7 +103,7 @@ ansible_window() {
 	settle
 	fact ansible.numvfs "$(numvfs)"
 	fact ansible.vf_drivers "$(vf_drivers)"
-	fact ansible.vf1.mac "$(cat "$pf"/virtfn1/net/*/address 2>/dev/null)"
+	fact ansible.vf1.mac "$(vf_mac 1)"
 	block ansible_conf cat "$conf"
 	block ansible_configfs sh -c "cd $cfs && grep -r . ."
 	block ansible_link ip -d link show "$(pf_netdev)"
@@ -270,8 +275,8 @@ reboot)
 	grep -qw 'sriovh.ssh=1' /proc/cmdline && ssh_window
 	block param_vf cat /sys/module/sriov_helper/parameters/vf
 	block link ip -d link show "$(pf_netdev)"
-	fact reboot.vf1.mac "$(cat "$pf"/virtfn1/net/*/address 2>/dev/null)"
-	fact reboot.vf2.mac "$(cat "$pf"/virtfn2/net/*/address 2>/dev/null)"
+	fact reboot.vf1.mac "$(vf_mac 1)"
+	fact reboot.vf2.mac "$(vf_mac 2)"
 	metrics
 	;;
 esac
