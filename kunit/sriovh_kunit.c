@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for sriov_helper's pure logic: the pf= parser, the apply
- * decision, the bus-range and MMIO predictions, and the IRQ planner. The code under test
+ * decision, what a pass reads of its copy of the configuration, the
+ * bus-range and MMIO predictions, and the IRQ planner. The code under test
  * is compiled into this module as is, so that what is tested is the very
  * text the module and sriovctl build.
  */
@@ -12,6 +13,7 @@
 
 #include "../sriov_helper/parse.c"
 #include "../sriov_helper/decide.c"
+#include "../sriov_helper/conf.c"
 #include "../sriov_helper/predict.c"
 #include "../sriov_helper/place.c"
 
@@ -713,6 +715,101 @@ static struct kunit_case sriovh_decide_test_cases[] = {
 	{}
 };
 
+/* ---- a pass's copy of the configuration (conf.c) -------------------- */
+
+/* Two identities: conf.c only compares them, never reads through them. */
+static const int sriovh_t_cfs_set, sriovh_t_param_set;
+
+static void sriovh_t_vfdrv(struct sriovh_vfdrv *d, const char *name)
+{
+	memset(d, 0, sizeof(*d));
+	d->mode = SRIOVH_VFDRV_NAMED;
+	strscpy(d->name, name, sizeof(d->name));
+}
+
+/*
+ * The copy of a PF with vf_driver=igbvf, a configfs vf0-3 with
+ * vf_driver=vfio-pci, and a vf= entry for VFs 2-5 with a MAC and no
+ * driver: the order sriovh_conf_get_locked() copies them in.
+ */
+static void sriovh_t_conf(struct sriovh_conf *c, struct sriovh_conf_set *sets)
+{
+	memset(c, 0, sizeof(*c));
+	memset(sets, 0, 2 * sizeof(*sets));
+	c->ruled = true;
+	sriovh_t_vfdrv(&c->vf_driver, "igbvf");
+	sets[0].id = (const struct sriovh_vfset *)&sriovh_t_cfs_set;
+	sets[0].first = 0;
+	sets[0].last = 3;
+	sets[0].v.set = 1u << SRIOVH_VK_VF_DRIVER;
+	sriovh_t_vfdrv(&sets[0].v.vf_driver, "vfio-pci");
+	sets[1].id = (const struct sriovh_vfset *)&sriovh_t_param_set;
+	sets[1].first = 2;
+	sets[1].last = 5;
+	sets[1].v.set = 1u << SRIOVH_VK_MAC;
+	c->sets = sets;
+	c->nr_sets = 2;
+}
+
+/* The first set that covers a VF is in force: configfs before vf=. */
+static void sriovh_conf_set_for_test(struct kunit *test)
+{
+	struct sriovh_conf_set sets[2];
+	struct sriovh_conf c;
+
+	sriovh_t_conf(&c, sets);
+	KUNIT_EXPECT_PTR_EQ(test, sriovh_conf_set_for(&c, 0), &sets[0]);
+	KUNIT_EXPECT_PTR_EQ(test, sriovh_conf_set_for(&c, 2), &sets[0]);
+	KUNIT_EXPECT_PTR_EQ(test, sriovh_conf_set_for(&c, 3), &sets[0]);
+	KUNIT_EXPECT_PTR_EQ(test, sriovh_conf_set_for(&c, 4), &sets[1]);
+	KUNIT_EXPECT_PTR_EQ(test, sriovh_conf_set_for(&c, 5), &sets[1]);
+	KUNIT_EXPECT_NULL(test, sriovh_conf_set_for(&c, 6));
+	KUNIT_EXPECT_NULL(test, sriovh_conf_set_for(&c, 4095));
+}
+
+/* A set's vf_driver beats the rule's; a set without one does not. */
+static void sriovh_conf_vfdrv_test(struct kunit *test)
+{
+	struct sriovh_conf_set sets[2];
+	struct sriovh_conf c;
+	struct sriovh_vfdrv d;
+
+	sriovh_t_conf(&c, sets);
+	sriovh_conf_vfdrv(&c, 1, &d);
+	KUNIT_EXPECT_EQ(test, d.mode, SRIOVH_VFDRV_NAMED);
+	KUNIT_EXPECT_STREQ(test, d.name, "vfio-pci");
+	/* VF 4's set (vf=) has a MAC but no driver: the rule's. */
+	sriovh_conf_vfdrv(&c, 4, &d);
+	KUNIT_EXPECT_STREQ(test, d.name, "igbvf");
+	sriovh_conf_vfdrv(&c, 9, &d);
+	KUNIT_EXPECT_STREQ(test, d.name, "igbvf");
+}
+
+/* A PF no rule names: no set, and every VF to the kernel's choice. */
+static void sriovh_conf_unruled_test(struct kunit *test)
+{
+	struct sriovh_conf c = {};
+	struct sriovh_vfdrv d;
+
+	sriovh_t_vfdrv(&d, "stale");
+	KUNIT_EXPECT_NULL(test, sriovh_conf_set_for(&c, 0));
+	sriovh_conf_vfdrv(&c, 0, &d);
+	KUNIT_EXPECT_EQ(test, d.mode, SRIOVH_VFDRV_AUTO);
+	KUNIT_EXPECT_STREQ(test, d.name, "");
+}
+
+static struct kunit_case sriovh_conf_test_cases[] = {
+	KUNIT_CASE(sriovh_conf_set_for_test),
+	KUNIT_CASE(sriovh_conf_vfdrv_test),
+	KUNIT_CASE(sriovh_conf_unruled_test),
+	{}
+};
+
+static struct kunit_suite sriovh_conf_suite = {
+	.name = "sriovh_conf",
+	.test_cases = sriovh_conf_test_cases,
+};
+
 static struct kunit_suite sriovh_parse_suite = {
 	.name = "sriovh_parse",
 	.test_cases = sriovh_parse_test_cases,
@@ -1008,7 +1105,8 @@ static struct kunit_suite sriovh_place_suite = {
 };
 
 kunit_test_suites(&sriovh_parse_suite, &sriovh_decide_suite,
-		  &sriovh_predict_suite, &sriovh_place_suite);
+		  &sriovh_conf_suite, &sriovh_predict_suite,
+		  &sriovh_place_suite);
 
 MODULE_DESCRIPTION("KUnit tests for sriov_helper");
 MODULE_LICENSE("GPL");

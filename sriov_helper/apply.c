@@ -4,13 +4,21 @@
  * our own workqueue: never from the notifier that saw the bind (creating
  * VFs re-enters the PCI notifier chain and the caller holds device_lock).
  *
- * A PF's pass, in order: the count (sriovh_apply_count()); then, with
- * the PF's lock, the per-VF settings into the PF's table while new VFs
- * are still held unbound (vfdrv.c holds each from BUS_NOTIFY_ADD_DEVICE),
+ * A PF's pass first takes what is configured for the PF, once, under
+ * sriovh_lock: rules.c copies the rule in force and the per-VF sets
+ * (struct sriovh_conf, sriovh_ask_take()). Every stage below takes that
+ * copy and the device and reads no configuration from rules.c again
+ * (vfcfg.c looks a set up only to keep its results in it); a store made
+ * meanwhile queues a pass of its own. Each stage returns what it found,
+ * and this file, which owns the PF's record, keeps it there.
+ *
+ * The stages, in order: the count (sriovh_apply_count()); then, with the
+ * PF's lock, the per-VF settings into the PF's table while new VFs are
+ * still held unbound (vfdrv.c holds each from BUS_NOTIFY_ADD_DEVICE),
  * and each held VF's override set to its vf_driver; with no lock, the
- * VFs probed in index order; with the PF's lock again, where the VFs went
- * and the settings checked once more. A pass that stops early lets held
- * VFs go all the same (sriovh_release_held()).
+ * VFs probed in index order; with the PF's lock again, where the VFs
+ * went and the settings checked once more. A pass that stops early lets
+ * held VFs go all the same (sriovh_release_held()).
  *
  * Lock order (lockdep checks what it can see; device_lock is a novalidate
  * class, so the order is also kept by construction):
@@ -329,14 +337,14 @@ static bool sriovh_pf_leaving(struct pci_dev *pdev)
 }
 
 /*
- * What the rule asked, copied under sriovh_lock: the work runs without it
- * while it calls into the PF driver.
+ * What a pass is to do, and what is configured for its PF, both taken
+ * under sriovh_lock once, at its start (sriovh_ask_take()): every stage
+ * reads them with no lock held, while it calls into the PF driver.
  */
 struct sriovh_ask {
 	unsigned int todo;
-	u16 vfs;
-	enum sriovh_busrange_policy policy;
-	enum sriovh_source source;
+	u32 req_gen;		/* the PF's requests, counted, at the copy */
+	struct sriovh_conf conf;
 };
 
 /* What the locked steps found, for the writes that follow unlocked. */
@@ -413,7 +421,7 @@ enum sriovh_step {
 	SRIOVH_STEP_WRITE,	/* write plan->n (after 0 if plan->reset) */
 };
 
-/* Called with device_lock(PF) held: what it takes to reach ask->vfs. */
+/* Called with device_lock(PF) held: what it takes to reach ask->conf.vfs. */
 static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
 					    struct pci_dev *pdev,
 					    const struct sriovh_ask *ask,
@@ -439,7 +447,7 @@ static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
 		return SRIOVH_STEP_STOP;
 	}
 	strscpy(plan->drv, drv->name, sizeof(plan->drv));
-	facts.requested = ask->vfs;
+	facts.requested = ask->conf.vfs;
 	facts.current_vfs = (u16)pci_num_vf(pdev);
 	facts.total = (u16)pci_sriov_get_totalvfs(pdev);
 	facts.can_configure = drv->sriov_configure;
@@ -460,7 +468,7 @@ static enum sriovh_step sriovh_count_decide(struct sriovh_pf *pf,
 	case SRIOVH_ACT_ERR_RANGE:
 		pci_err(pdev, "sriov_helper: cannot enable %u VFs: sriov_totalvfs is %u (%s)\n",
 			facts.requested, facts.total,
-			sriovh_source_name(ask->source));
+			sriovh_source_name(ask->conf.source));
 		sriovh_record(pf, SRIOVH_PF_FAILED, facts.current_vfs, -ERANGE,
 			      "%u VFs requested, sriov_totalvfs is %u",
 			      facts.requested, facts.total);
@@ -502,7 +510,7 @@ static bool sriovh_count_fit(struct sriovh_pf *pf, struct pci_dev *pdev,
 {
 	struct sriovh_diag diag;
 
-	sriovh_diagnose(pdev, ask->vfs, ask->policy, &diag);
+	sriovh_diagnose(pdev, ask->conf.vfs, ask->conf.on_bus_range, &diag);
 	mutex_lock(&sriovh_lock);
 	pf->diagnosed = true;
 	pf->fit = diag.fit;
@@ -517,7 +525,7 @@ static bool sriovh_count_fit(struct sriovh_pf *pf, struct pci_dev *pdev,
 	plan->cause = diag.cause;
 	if (diag.cause)
 		strscpy(plan->why, diag.reason, sizeof(plan->why));
-	sriovh_vfdrv_precheck(pdev);
+	sriovh_vfdrv_precheck(pdev, &ask->conf);
 	return true;
 }
 
@@ -588,14 +596,14 @@ static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
 			sriovh_write_failed(pf, pdev, &plan, 0, ret);
 			return false;
 		}
-		if (!ask->vfs) {
+		if (!ask->conf.vfs) {
 			pci_info(pdev, "sriov_helper: VFs disabled (%s)\n",
-				 sriovh_source_name(ask->source));
+				 sriovh_source_name(ask->conf.source));
 			sriovh_record(pf, SRIOVH_PF_APPLIED, 0, 0, "%s", "");
 			return true;
 		}
 		pci_info(pdev, "sriov_helper: %u VFs disabled before enabling %u\n",
-			 plan.from, ask->vfs);
+			 plan.from, ask->conf.vfs);
 	}
 
 	if (!sriovh_pf_lock(pdev)) {
@@ -634,35 +642,40 @@ static bool sriovh_apply_count(struct sriovh_pf *pf, struct pci_dev *pdev,
 			 plan.n, got);
 	else
 		pci_info(pdev, "sriov_helper: %d VFs enabled (driver %s, %s)\n",
-			 got, plan.drv, sriovh_source_name(ask->source));
+			 got, plan.drv, sriovh_source_name(ask->conf.source));
 	sriovh_record(pf, SRIOVH_PF_APPLIED, got, 0, "%s",
 		      plan.cause ? plan.why : "");
 	return true;
 }
 
-/* Take what is to be done, and what the rule asks, under sriovh_lock. */
-static bool sriovh_ask_take(struct sriovh_pf *pf, struct pci_dev *pdev,
-			    struct sriovh_ask *ask)
+/*
+ * Take what is to be done, and what is configured (rules.c), under
+ * sriovh_lock. @ask->conf has no rule when none names the PF any more
+ * (configfs rmdir before we ran). Return: 0, or -ENOMEM when what is
+ * configured could not be copied: the pass is queued again, whole.
+ */
+static int sriovh_ask_take(struct sriovh_pf *pf, struct pci_dev *pdev,
+			   struct sriovh_ask *ask)
 {
-	const struct sriovh_rule *rule;
+	int ret;
 
 	mutex_lock(&sriovh_lock);
 	ask->todo = pf->todo;
+	ask->req_gen = pf->req_gen;
 	pf->todo = 0;
-	rule = sriovh_rule_lookup_locked(pdev);
-	if (rule) {
-		ask->vfs = rule->vfs;
-		ask->policy = rule->on_bus_range;
-		ask->source = rule->source;
-		if (ask->todo & SRIOVH_TODO_COUNT) {
-			pf->requested = rule->vfs;
-			pf->from = rule->target;
-			pf->source = rule->source;
-		}
+	ret = sriovh_conf_get_locked(pdev, &ask->conf);
+	if (ret) {
+		pci_err(pdev, "sriov_helper: out of memory; not applied yet, trying again in 1 s\n");
+		pf->todo |= ask->todo;
+		sriovh_pf_queue_locked(pf,
+				       msecs_to_jiffies(SRIOVH_NOMEM_RETRY_MS));
+	} else if (ask->conf.ruled && (ask->todo & SRIOVH_TODO_COUNT)) {
+		pf->requested = ask->conf.vfs;
+		pf->from = ask->conf.from;
+		pf->source = ask->conf.source;
 	}
 	mutex_unlock(&sriovh_lock);
-	/* The rule went away (configfs rmdir) before we ran: nothing asked. */
-	return rule && ask->todo;
+	return ret;
 }
 
 /*
@@ -715,6 +728,18 @@ static void sriovh_vfs_nomem(struct sriovh_pf *pf, unsigned int todo)
 }
 
 /*
+ * Keep what the per-VF settings' stage found in the PF's record, for
+ * status. Under sriovh_lock.
+ */
+static void sriovh_vfcfg_keep_locked(struct sriovh_pf *pf,
+				     const struct sriovh_vfcfg_out *out)
+{
+	lockdep_assert_held(&sriovh_lock);
+	if (out->counted)
+		pf->vfcfg_failed = out->failed;
+}
+
+/*
  * The VFs exist (or did already), in this order:
  * 1. with the PF's lock held: a vf_driver change sets the VFs' overrides
  *    (vfdrv.c), the per-VF settings go into the PF's table while new VFs
@@ -722,7 +747,7 @@ static void sriovh_vfs_nomem(struct sriovh_pf *pf, unsigned int todo)
  *    driver's override (sriovh_vfdrv_release());
  * 2. with no lock held: the VFs moved or let go are probed, in VF index
  *    order (device_reprobe() takes each VF's lock), at once or one after
- *    another as the PF's vf_bind says (read once, with up_wait);
+ *    another as the PF's vf_bind says (the pass's copy);
  * 3. with the PF's lock held again: where each VF went (settle), and the
  *    settings checked against what each VF sees, now that it is bound;
  * 4. with no lock held: the drivers of idle VFs whose own netdev did not
@@ -731,28 +756,40 @@ static void sriovh_vfs_nomem(struct sriovh_pf *pf, unsigned int todo)
  * Return: false when a device lock was busy (@busy names it).
  */
 static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
-			     unsigned int todo, char *busy, size_t blen)
+			     const struct sriovh_ask *ask, char *busy,
+			     size_t blen)
 {
+	const struct sriovh_conf *conf = &ask->conf;
+	bool serial = conf->vf_bind == SRIOVH_VFBIND_SERIAL;
+	unsigned int todo = ask->todo;
+	char note[SRIOVH_REASON_LEN];
+	struct sriovh_vfcfg_out out;
 	struct sriovh_pf_down down;
+	bool all = true, up_wait, may_reload, settled = false;
 	LIST_HEAD(reload);
 	LIST_HEAD(bind);
-	bool all = true, up_wait, serial;
 	u32 gen;
 	int ret = 0, err;
 
 	mutex_lock(&sriovh_lock);
 	up_wait = sriovh_pf_up_wait_on(pf);
-	serial = sriovh_vf_bind_serial_locked(pdev);
 	mutex_unlock(&sriovh_lock);
 	if (!sriovh_pf_lock(pdev))
 		goto pf_busy;
 	if (pdev->dev.driver && pdev->is_physfn) {
-		if (todo & SRIOVH_TODO_MOVE)
-			ret = sriovh_vfdrv_move_all(pdev, &bind, busy, blen);
-		if (!sriovh_vfcfg_apply(pf, pdev, NULL, busy, blen))
+		/* Unloading: rmmod's cancel waits for this pass; no moves. */
+		if ((todo & SRIOVH_TODO_MOVE) && !READ_ONCE(sriovh_stopping))
+			ret = sriovh_vfdrv_move_all(pdev, conf, &bind, busy,
+						    blen);
+		if (!sriovh_vfcfg_apply(pdev, conf, false, NULL, &out, busy,
+					blen))
 			all = false;
+		mutex_lock(&sriovh_lock);
+		sriovh_vfcfg_keep_locked(pf, &out);
+		mutex_unlock(&sriovh_lock);
 	}
-	err = sriovh_vfdrv_release(pdev, &bind, up_wait, &down, busy, blen);
+	err = sriovh_vfdrv_release(pdev, conf, &bind, up_wait, &down, busy,
+				   blen);
 	device_unlock(&pdev->dev);
 	sriovh_pf_down_note(pf, &down);
 	sriovh_bind_run(&bind, serial);
@@ -766,13 +803,21 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 		goto pf_busy;
 	mutex_lock(&sriovh_lock);
 	gen = pf->added_gen;
+	/*
+	 * A request made since the copy was taken has its own pass, with
+	 * the values this copy lacks: the one reload per request is its.
+	 */
+	may_reload = !pf->reload_spent && pf->req_gen == ask->req_gen;
 	mutex_unlock(&sriovh_lock);
+	memset(&out, 0, sizeof(out));
 	if (pdev->dev.driver && pdev->is_physfn) {
-		if (!sriovh_vfdrv_settle(pf, pdev,
+		settled = true;
+		if (!sriovh_vfdrv_settle(pdev, conf,
 					 todo & ~(SRIOVH_TODO_VFS | SRIOVH_TODO_NEWS),
-					 busy, blen))
+					 note, sizeof(note), busy, blen))
 			all = false;
-		if (!sriovh_vfcfg_apply(pf, pdev, &reload, busy, blen))
+		if (!sriovh_vfcfg_apply(pdev, conf, may_reload, &reload, &out,
+					busy, blen))
 			all = false;
 	}
 	/*
@@ -782,11 +827,18 @@ static bool sriovh_apply_vfs(struct sriovh_pf *pf, struct pci_dev *pdev,
 	 * added while we hold the PF's lock) keeps it, and its hold.
 	 */
 	mutex_lock(&sriovh_lock);
+	if (settled)
+		strscpy(pf->vf_note, note, sizeof(pf->vf_note));
+	sriovh_vfcfg_keep_locked(pf, &out);
 	if (pf->added_gen == gen)
 		pf->todo &= ~SRIOVH_TODO_ADDED;
-	/* Reloaded for their MAC: once per request; a check then tells. */
+	/*
+	 * Reloaded for their MAC: once per request; a check then tells. A
+	 * request made meanwhile keeps its own reload.
+	 */
 	if (!list_empty(&reload)) {
-		pf->reload_spent = true;
+		if (pf->req_gen == ask->req_gen)
+			pf->reload_spent = true;
 		pf->todo |= SRIOVH_TODO_CHECK;
 		sriovh_pf_queue_locked(pf, 0);
 	}
@@ -807,25 +859,22 @@ pf_busy:
  * when a device lock was busy (@busy names it).
  */
 static bool sriovh_release_held(struct sriovh_pf *pf, struct pci_dev *pdev,
-				char *busy, size_t blen)
+				const struct sriovh_conf *conf, char *busy,
+				size_t blen)
 {
 	struct sriovh_pf_down down;
 	LIST_HEAD(bind);
-	bool serial;
 	int ret;
 
-	/* The rule may be gone: then the parameter's, or the default. */
-	mutex_lock(&sriovh_lock);
-	serial = sriovh_vf_bind_serial_locked(pdev);
-	mutex_unlock(&sriovh_lock);
 	if (!sriovh_pf_lock(pdev)) {
 		strscpy(busy, "the PF", blen);
 		return false;
 	}
-	ret = sriovh_vfdrv_release(pdev, &bind, false, &down, busy, blen);
+	ret = sriovh_vfdrv_release(pdev, conf, &bind, false, &down, busy,
+				   blen);
 	device_unlock(&pdev->dev);
 	sriovh_pf_down_note(pf, &down);
-	sriovh_bind_run(&bind, serial);
+	sriovh_bind_run(&bind, conf->vf_bind == SRIOVH_VFBIND_SERIAL);
 	if (ret == -ENOMEM)
 		sriovh_vfs_nomem(pf, SRIOVH_TODO_ADDED);
 	return ret != -EAGAIN;
@@ -845,17 +894,24 @@ void sriovh_apply_work(struct work_struct *work)
 		sriovh_record(pf, SRIOVH_PF_PENDING, 0, 0, "device not present");
 		return;
 	}
-	if (!sriovh_ask_take(pf, pdev, &ask)) {
-		/* The rule was removed: VFs it held go to the kernel's choice. */
+	if (sriovh_ask_take(pf, pdev, &ask))
+		goto out;
+	if (!ask.conf.ruled || !ask.todo) {
+		/*
+		 * The rule was removed: VFs it held go to the kernel's choice
+		 * (@ask.conf names none); a pass with nothing to do lets go
+		 * what it finds held, to the choice in force.
+		 */
 		if (pdev->is_physfn &&
-		    !sriovh_release_held(pf, pdev, busy, sizeof(busy)))
+		    !sriovh_release_held(pf, pdev, &ask.conf, busy,
+					 sizeof(busy)))
 			sriovh_pass_wait(pf, pdev, SRIOVH_TODO_ADDED, busy);
 		goto out;
 	}
 
 	/* Load the VFs' drivers first, with no lock held (vfdrv.c). */
 	if (ask.todo & (SRIOVH_TODO_COUNT | SRIOVH_TODO_MOVE | SRIOVH_TODO_ADDED))
-		sriovh_vfdrv_prepare(pdev);
+		sriovh_vfdrv_prepare(pdev, &ask.conf);
 
 	if ((ask.todo & SRIOVH_TODO_COUNT) &&
 	    !sriovh_apply_count(pf, pdev, &ask, busy, sizeof(busy))) {
@@ -863,14 +919,15 @@ void sriovh_apply_work(struct work_struct *work)
 			sriovh_pass_wait(pf, pdev, ask.todo, busy);
 			goto out;
 		}
-		if (!sriovh_release_held(pf, pdev, busy, sizeof(busy))) {
+		if (!sriovh_release_held(pf, pdev, &ask.conf, busy,
+					 sizeof(busy))) {
 			sriovh_pass_wait(pf, pdev, SRIOVH_TODO_ADDED, busy);
 			goto out;
 		}
 		sriovh_pass_unwait(pf);
 		goto out;
 	}
-	if (!sriovh_apply_vfs(pf, pdev, ask.todo, busy, sizeof(busy))) {
+	if (!sriovh_apply_vfs(pf, pdev, &ask, busy, sizeof(busy))) {
 		/* The count is done: what is left is a pass over the VFs. */
 		sriovh_pass_wait(pf, pdev,
 				 (ask.todo & ~SRIOVH_TODO_COUNT) | SRIOVH_TODO_VFS,
@@ -879,5 +936,6 @@ void sriovh_apply_work(struct work_struct *work)
 	}
 	sriovh_pass_unwait(pf);
 out:
+	sriovh_conf_put(&ask.conf);
 	pci_dev_put(pdev);
 }

@@ -214,24 +214,28 @@ static int sriovh_vf_netdev(struct device *d, void *arg)
 	return 1;
 }
 
-/* What the rules say of one VF: its driver choice and settings' state. */
+/*
+ * What the configuration says of one VF: its driver choice, from the
+ * PF's copy taken with its line (@conf), and its settings' state, which
+ * its set keeps.
+ */
 static void sriovh_show_vf_rules(struct seq_file *m, struct pci_dev *pf,
-				 struct pci_dev *vf, const char *in_use)
+				 struct pci_dev *vf,
+				 const struct sriovh_conf *conf,
+				 const char *in_use)
 {
-	const struct sriovh_rule *rule;
 	const struct sriovh_vfset *set;
 	struct sriovh_vfdrv d;
 	int index = pci_iov_vf_id(vf);
 
-	mutex_lock(&sriovh_lock);
-	rule = sriovh_rule_lookup_locked(pf);
-	set = index >= 0 ? sriovh_vfset_for_locked(pf, (u16)index) : NULL;
-	if (rule && index >= 0) {
-		sriovh_vfdrv_for_locked(pf, rule, (u16)index, &d);
+	if (conf->ruled && index >= 0) {
+		sriovh_conf_vfdrv(conf, (u16)index, &d);
 		seq_printf(m, " vf_driver=%s", sriovh_vf_driver_name(&d));
 	} else {
 		seq_puts(m, " vf_driver=-");
 	}
+	mutex_lock(&sriovh_lock);
+	set = index >= 0 ? sriovh_vfset_for_locked(pf, (u16)index) : NULL;
 	seq_printf(m, " in_use=%s settings=%s\n", in_use,
 		   set ? sriovh_vfset_state_locked(set) : "unset");
 	mutex_unlock(&sriovh_lock);
@@ -239,7 +243,7 @@ static void sriovh_show_vf_rules(struct seq_file *m, struct pci_dev *pf,
 
 /* One VF's line; its lock is tried, and what it keeps is "?" without. */
 static void sriovh_show_vf(struct seq_file *m, struct pci_dev *pf,
-			   struct pci_dev *vf)
+			   struct pci_dev *vf, const struct sriovh_conf *conf)
 {
 	struct sriovh_nd_name nd = { .name = "-" };
 	char why[SRIOVH_REASON_LEN];
@@ -264,16 +268,17 @@ static void sriovh_show_vf(struct seq_file *m, struct pci_dev *pf,
 	} else {
 		seq_puts(m, " driver=? netdev=? irqs=? iommu_group=? group_alone=?");
 	}
-	sriovh_show_vf_rules(m, pf, vf, in_use);
+	sriovh_show_vf_rules(m, pf, vf, conf, in_use);
 }
 
 /* The PF is referenced, not locked: its VFs are visited each once. */
-static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
+static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf,
+			    const struct sriovh_conf *conf)
 {
 	struct pci_dev *vf;
 
 	for (vf = NULL; (vf = sriovh_next_vf(pf, vf)); ) {
-		sriovh_show_vf(m, pf, vf);
+		sriovh_show_vf(m, pf, vf, conf);
 		if (seq_has_overflowed(m)) {
 			pci_dev_put(vf);
 			break;
@@ -284,6 +289,7 @@ static void sriovh_show_vfs(struct seq_file *m, struct pci_dev *pf)
 static int sriovh_inventory_show(struct seq_file *m, void *v)
 {
 	struct pci_dev *pdev = NULL;
+	struct sriovh_conf conf = {};
 	struct sriovh_pf_cfg cfg;
 	char netdev[IFNAMSIZ];
 	cpumask_var_t cpus;
@@ -304,11 +310,15 @@ static int sriovh_inventory_show(struct seq_file *m, void *v)
 		sriovh_read_pf_cfg(pdev, &cfg);
 		mutex_lock(&sriovh_lock);
 		sriovh_show_pf(m, pdev, &cfg, have_cpus ? cpus : NULL, netdev);
+		/* Its VFs' driver choice, one copy for all of them. */
+		ret = sriovh_conf_get_locked(pdev, &conf);
 		mutex_unlock(&sriovh_lock);
 		device_unlock(&pdev->dev);
-		sriovh_show_vfs(m, pdev);
+		if (!ret)
+			sriovh_show_vfs(m, pdev, &conf);
+		sriovh_conf_put(&conf);
 		/* seq_read() calls us again with a bigger buffer. */
-		if (seq_has_overflowed(m)) {
+		if (ret || seq_has_overflowed(m)) {
 			pci_dev_put(pdev);
 			break;
 		}

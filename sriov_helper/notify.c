@@ -32,11 +32,15 @@ static int sriovh_bus_notify(struct notifier_block *nb, unsigned long action,
 			 * the PF's lock is free again, and then they go to
 			 * their driver. The hold comes first, so that the
 			 * pass cannot miss it; a rule removed in between
-			 * queues no pass, and the VF goes at once.
+			 * queues no pass, and the VF goes at once. Until the
+			 * pass has set them again, their sets' status says
+			 * pending (vfcfg.c).
 			 */
 			mutex_lock(&sriovh_lock);
 			queued = sriovh_queue_pdev_locked(pci_physfn(pdev),
 							  SRIOVH_TODO_ADDED);
+			if (queued)
+				sriovh_vfcfg_pending_locked(pci_physfn(pdev));
 			mutex_unlock(&sriovh_lock);
 			if (held && !queued)
 				sriovh_vfdrv_unhold(pdev);

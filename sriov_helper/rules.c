@@ -2,6 +2,7 @@
 /*
  * Rules (what admins asked for) and PF records (what was done about it).
  */
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -84,22 +85,6 @@ const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev)
 		rule = sriovh_rule_scan(&sriovh_param_rules, pdev,
 					SRIOVH_TARGET_ID);
 	return rule;
-}
-
-/**
- * sriovh_vf_bind_serial_locked() - probe the PF's VFs one after another?
- * @pdev: the PF
- *
- * The rule in force says, as it says on_bus_range; a PF without one has
- * its VFs probed vf_bind_jobs at once, as everyone's are by default.
- *
- * Return: true for vf_bind=serial.
- */
-bool sriovh_vf_bind_serial_locked(struct pci_dev *pdev)
-{
-	const struct sriovh_rule *rule = sriovh_rule_lookup_locked(pdev);
-
-	return rule && rule->vf_bind == SRIOVH_VFBIND_SERIAL;
 }
 
 /*
@@ -199,21 +184,67 @@ struct sriovh_vfset *sriovh_vfset_next_locked(struct pci_dev *pf,
 	return NULL;
 }
 
-/*
- * The driver choice for VF @index of @pf: its set's vf_driver when it has
- * one, else @rule's (the rule in force for the PF).
+/**
+ * sriovh_conf_get_locked() - what is configured for a PF, copied
+ * @pdev: the PF
+ * @c: filled in; sriovh_conf_put() frees it, whatever this returns
+ *
+ * The rule in force (sriovh_rule_lookup_locked()) and the per-VF sets
+ * given for the PF, in the order sriovh_vfset_for_locked() gives them
+ * precedence: the configfs entry's, then the vf= parameter's. A PF that
+ * no rule names gets none of them: nothing is applied to its VFs, and
+ * VFs held for it go to the kernel's choice. The copy is what a pass
+ * acts on from its start to its end, with no lock held; a store, or an
+ * entry's rmdir, made meanwhile queues another pass. A vfN directory's
+ * rmdir queues none: the VFs keep what they have (configfs_vf.c).
+ *
+ * Return: 0; -ENOMEM when the sets could not be copied (the rule's own
+ * values are, and @c has no set).
  */
-void sriovh_vfdrv_for_locked(struct pci_dev *pf, const struct sriovh_rule *rule,
-			     u16 index, struct sriovh_vfdrv *d)
+int sriovh_conf_get_locked(struct pci_dev *pdev, struct sriovh_conf *c)
 {
-	const struct sriovh_vfset *set = sriovh_vfset_for_locked(pf, index);
+	const struct sriovh_rule *rule;
+	struct sriovh_vfset *s;
+	unsigned int n = 0;
 
-	if (set && (set->v.set & (1u << SRIOVH_VK_VF_DRIVER)))
-		*d = set->v.vf_driver;
-	else if (rule)
-		*d = rule->vf_driver;
-	else
-		memset(d, 0, sizeof(*d));
+	lockdep_assert_held(&sriovh_lock);
+	memset(c, 0, sizeof(*c));
+	rule = sriovh_rule_lookup_locked(pdev);
+	if (!rule)
+		return 0;
+	c->ruled = true;
+	c->from = rule->target;
+	c->source = rule->source;
+	c->vfs = rule->vfs;
+	c->on_bus_range = rule->on_bus_range;
+	c->vf_bind = rule->vf_bind;
+	c->vf_driver = rule->vf_driver;
+
+	for (s = NULL; (s = sriovh_vfset_next_locked(pdev, s)); )
+		n++;
+	if (!n)
+		return 0;
+	/* A PF may have thousands of VFs, each in a vfN directory. */
+	c->sets = kvmalloc_array(n, sizeof(*c->sets), GFP_KERNEL);
+	if (!c->sets)
+		return -ENOMEM;
+	for (s = NULL; (s = sriovh_vfset_next_locked(pdev, s)); ) {
+		struct sriovh_conf_set *cs = &c->sets[c->nr_sets++];
+
+		cs->id = s;
+		cs->gen = s->gen;
+		cs->first = s->first;
+		cs->last = s->last;
+		cs->v = s->v;
+	}
+	return 0;
+}
+
+void sriovh_conf_put(struct sriovh_conf *c)
+{
+	kvfree(c->sets);
+	c->sets = NULL;
+	c->nr_sets = 0;
 }
 
 /*
@@ -318,9 +349,6 @@ bool sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 	rule = sriovh_rule_lookup_locked(pdev);
 	if (!rule)
 		return false;
-	/* New VFs are held (vfdrv.c): their pass lets them go. */
-	if (todo & SRIOVH_TODO_ADDED)
-		sriovh_vfcfg_pending_locked(pdev);
 	pf = sriovh_pf_get_locked(pdev);
 	if (!pf) {
 		pci_err(pdev, "sriov_helper: out of memory; not applied yet, trying again in 1 s\n");
@@ -338,8 +366,10 @@ bool sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo)
 	 * (a VF's netdev changed, a PF's carrier came back) may not, or a
 	 * driver that never shows the MAC would be reloaded for ever.
 	 */
-	if (todo & ~SRIOVH_TODO_NEWS)
+	if (todo & ~SRIOVH_TODO_NEWS) {
 		pf->reload_spent = false;
+		pf->req_gen++;
+	}
 	pf->todo |= todo;
 	sriovh_pf_queue_locked(pf, 0);
 	return true;

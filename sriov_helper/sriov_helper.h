@@ -10,13 +10,7 @@
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
 
-#include <sriov_helper/parse.h>
-
-/* Where a requested count came from; configfs beats the parameter. */
-enum sriovh_source {
-	SRIOVH_SRC_PARAM,
-	SRIOVH_SRC_CONFIGFS,
-};
+#include <sriov_helper/conf.h>
 
 #define SRIOVH_REASON_LEN 128
 
@@ -70,7 +64,7 @@ struct sriovh_vfset {
 	struct sriovh_target pf;
 	u16 first;
 	u16 last;
-	u32 gen;		/* bumped by every store */
+	u32 gen;		/* new at every store, never reused (vfcfg.c) */
 	struct sriovh_vfvals v;
 
 	/* The last pass of generation gen, for status and the inventory. */
@@ -151,6 +145,7 @@ struct sriovh_pf {
 	unsigned int busy_retries;
 	u32 added_gen;		/* bumped by every VF added (notify.c) */
 	bool reload_spent;	/* VF drivers reloaded since the last request */
+	u32 req_gen;		/* bumped by every request (not news) */
 	/* jiffies: VFs held for the PF's interface since (0: none) */
 	unsigned long pf_down_since;
 	struct sriovh_pf_down pf_down;	/* what is held, for status */
@@ -169,7 +164,6 @@ struct sriovh_pf {
 	char reason[SRIOVH_REASON_LEN];
 	char vf_note[SRIOVH_REASON_LEN];	/* what keeps VFs from vf_driver */
 	u16 vfcfg_failed;			/* sets with a refused setting */
-	char netdev[IFNAMSIZ];			/* the PF netdev VFs are set on */
 
 	/* The last fit diagnosis, for the inventory. */
 	bool diagnosed;
@@ -200,7 +194,8 @@ void sriovh_diagnose(struct pci_dev *pdev, u16 n,
 
 /* rules.c */
 const struct sriovh_rule *sriovh_rule_lookup_locked(struct pci_dev *pdev);
-bool sriovh_vf_bind_serial_locked(struct pci_dev *pdev);
+int sriovh_conf_get_locked(struct pci_dev *pdev, struct sriovh_conf *c);
+void sriovh_conf_put(struct sriovh_conf *c);
 bool sriovh_queue_pdev_locked(struct pci_dev *pdev, unsigned int todo);
 void sriovh_queue_bound_pfs_locked(unsigned int todo);
 void sriovh_queue_rule_locked(const struct sriovh_rule *rule,
@@ -216,8 +211,6 @@ bool sriovh_vfsets_any_locked(struct pci_dev *pf);
 /* Loop with for (s = NULL; (s = sriovh_vfset_next_locked(pf, s)); ). */
 struct sriovh_vfset *sriovh_vfset_next_locked(struct pci_dev *pf,
 					      struct sriovh_vfset *prev);
-void sriovh_vfdrv_for_locked(struct pci_dev *pf, const struct sriovh_rule *rule,
-			     u16 index, struct sriovh_vfdrv *d);
 u16 sriovh_vf_last_allowed(const struct sriovh_target *pf);
 void sriovh_pfs_stop(void);
 void sriovh_pfs_free(void);
@@ -282,18 +275,22 @@ int sriovh_numvfs_write(struct pci_dev *pdev, u16 n);
 
 bool sriovh_vfdrv_add(struct pci_dev *vf);
 void sriovh_vfdrv_unhold(struct pci_dev *vf);
-int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
-			 bool pf_up_wait, struct sriovh_pf_down *down,
-			 char *busy, size_t len);
+int sriovh_vfdrv_release(struct pci_dev *pdev, const struct sriovh_conf *conf,
+			 struct list_head *bind, bool pf_up_wait,
+			 struct sriovh_pf_down *down, char *busy, size_t len);
 void sriovh_vfdrv_release_all(void);
 int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload);
 bool sriovh_vf_there(const char *cur, const struct sriovh_vfdrv *d);
-void sriovh_vfdrv_prepare(struct pci_dev *pdev);
-void sriovh_vfdrv_precheck(struct pci_dev *pdev);
-int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,
-			  char *busy, size_t len);
-bool sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
-			 bool report, char *busy, size_t len);
+void sriovh_vfdrv_prepare(struct pci_dev *pdev,
+			  const struct sriovh_conf *conf);
+void sriovh_vfdrv_precheck(struct pci_dev *pdev,
+			   const struct sriovh_conf *conf);
+int sriovh_vfdrv_move_all(struct pci_dev *pdev,
+			  const struct sriovh_conf *conf,
+			  struct list_head *reprobe, char *busy, size_t len);
+bool sriovh_vfdrv_settle(struct pci_dev *pdev, const struct sriovh_conf *conf,
+			 bool report, char *note, size_t nlen, char *busy,
+			 size_t len);
 
 /* vfcfg.c */
 struct sriovh_vfset *sriovh_vfset_alloc(enum sriovh_source source,
@@ -307,9 +304,15 @@ ssize_t sriovh_vfset_status_locked(const struct sriovh_vfset *s, char *buf,
 const char *sriovh_vfset_state_locked(const struct sriovh_vfset *s);
 void sriovh_vfcfg_pending_locked(struct pci_dev *pf);
 bool sriovh_vf_netdev_idle(struct pci_dev *vf);
-bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
-			struct list_head *reload,
-			char *busy, size_t len);
+/* What a per-VF pass found, for the PF's record (apply.c writes it). */
+struct sriovh_vfcfg_out {
+	bool counted;		/* every VF was judged: @failed counts */
+	u16 failed;		/* sets with a refused setting */
+};
+
+bool sriovh_vfcfg_apply(struct pci_dev *pdev, const struct sriovh_conf *conf,
+			bool may_reload, struct list_head *reload,
+			struct sriovh_vfcfg_out *out, char *busy, size_t len);
 void sriovh_vfcfg_link_up(struct pci_dev *pdev, bool up);
 void sriovh_vfcfg_vf_netdev(struct pci_dev *vf);
 struct net_device *sriovh_pf_netdev(struct pci_dev *pdev);

@@ -65,6 +65,14 @@ static const char * const sriovh_vk_op[SRIOVH_NR_VKEYS] = {
 	[SRIOVH_VK_MSIX] = "MSI-X count",
 };
 
+/*
+ * A set's generation: new at its allocation and at every store, and
+ * never the same for two sets, so that a pass's copy (rules.c), which
+ * names a set by its address and generation, cannot take a set made at a
+ * freed one's address for it.
+ */
+static atomic_t sriovh_vfset_gens = ATOMIC_INIT(0);
+
 struct sriovh_vfset *sriovh_vfset_alloc(enum sriovh_source source,
 					const struct sriovh_target *pf,
 					u16 first, u16 last)
@@ -78,6 +86,7 @@ struct sriovh_vfset *sriovh_vfset_alloc(enum sriovh_source source,
 	s->pf = *pf;
 	s->first = first;
 	s->last = last;
+	s->gen = (u32)atomic_inc_return(&sriovh_vfset_gens);
 	return s;
 }
 
@@ -113,7 +122,7 @@ int sriovh_vfset_store_locked(struct sriovh_vfset *s, enum sriovh_vf_key k,
 	if (*why)
 		return -EINVAL;
 	s->v = v;
-	s->gen++;
+	s->gen = (u32)atomic_inc_return(&sriovh_vfset_gens);
 	s->done = false;
 	if (k == SRIOVH_VK_MSIX)
 		s->msix_table = 0;	/* what the driver gave for the old count */
@@ -825,36 +834,81 @@ out:
 }
 
 /*
- * One VF: copy its set's values under sriovh_lock, check its driver and
- * set its MSI-X count under its own device_lock, set the rest under rtnl,
- * check what the VF sees, and merge the outcome back into the set if it
- * is still the one in force, at the same generation.
+ * The set that @cs was copied from, if it is still the one in force for
+ * VF @index, unchanged (a store bumps its generation and queues a pass of
+ * its own); else NULL. Under sriovh_lock: only then is the set's memory
+ * sure, and @cs->id is compared before it is read through.
+ */
+static struct sriovh_vfset *
+sriovh_vfset_live_locked(struct pci_dev *pdev, u16 index,
+			 const struct sriovh_conf_set *cs)
+{
+	struct sriovh_vfset *set = sriovh_vfset_for_locked(pdev, index);
+
+	lockdep_assert_held(&sriovh_lock);
+	return set == cs->id && set->gen == cs->gen ? set : NULL;
+}
+
+/*
+ * Is @s, as it is now, one of the sets the pass copied (@conf)? Called
+ * for the PF's live sets in sriovh_vfset_next_locked() order, the order
+ * they were copied in, with *@at 0 for the first: sets are only ever
+ * added at a list's tail and removed, so the search goes on from the last
+ * one found, and a walk costs one pass over the copy.
+ */
+static bool sriovh_vfset_in_conf(const struct sriovh_conf *conf,
+				 const struct sriovh_vfset *s,
+				 unsigned int *at)
+{
+	unsigned int i;
+
+	for (i = *at; i < conf->nr_sets; i++) {
+		if (conf->sets[i].id != s)
+			continue;
+		*at = i + 1;
+		return conf->sets[i].gen == s->gen;
+	}
+	return false;
+}
+
+/*
+ * One VF: its set's values as the pass copied them (@conf), its driver
+ * checked and its MSI-X count set under its own device_lock, the rest set
+ * under rtnl, what the VF sees checked, and the outcome merged back into
+ * the set if it is still the one in force, at the same generation.
  */
 static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
+			     const struct sriovh_conf *conf,
 			     const struct sriovh_pf_view *pv, bool *no_netdev,
 			     char *busy, size_t len)
 {
+	const struct sriovh_conf_set *cs;
 	struct sriovh_vf_outcome o = {};
 	struct sriovh_vfset *set;
 	struct sriovh_vfvals v;
 	struct net_device *nd;
 	int index = pci_iov_vf_id(vf);
 	bool all = true;
-	u16 table;
-	u32 gen;
+	u16 table = 0;
 
 	if (index < 0)
 		return true;
-	mutex_lock(&sriovh_lock);
-	set = sriovh_vfset_for_locked(pdev, (u16)index);
-	if (set) {
-		v = set->v;
-		gen = set->gen;
-		table = set->msix_table;
-	}
-	mutex_unlock(&sriovh_lock);
-	if (!set)
+	cs = sriovh_conf_set_for(conf, (u16)index);
+	if (!cs)
 		return true;
+	v = cs->v;
+	/*
+	 * What our own write gave, a result the set keeps across passes
+	 * while its msix stays (a store of msix clears it): a store of
+	 * another key since the copy does not make it write again.
+	 */
+	if (v.set & SRIOVH_VK(MSIX)) {
+		mutex_lock(&sriovh_lock);
+		set = sriovh_vfset_for_locked(pdev, (u16)index);
+		if (set == cs->id && set->v.msix == v.msix)
+			table = set->msix_table;
+		mutex_unlock(&sriovh_lock);
+	}
 
 	o.tried = v.set;
 	/*
@@ -895,7 +949,8 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 	}
 
 	mutex_lock(&sriovh_lock);
-	if (sriovh_vfset_for_locked(pdev, (u16)index) == set && set->gen == gen)
+	set = sriovh_vfset_live_locked(pdev, (u16)index, cs);
+	if (set)
 		sriovh_vfset_merge(set, (u16)index, &o);
 	mutex_unlock(&sriovh_lock);
 	return all;
@@ -903,13 +958,16 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
 
 /**
  * sriovh_vfcfg_apply() - apply the per-VF settings of a PF
- * @pf: its record
  * @pdev: the PF, device_lock held (so its VFs and their count hold still)
+ * @conf: what is configured for it: the sets applied, and the only ones
+ *	whose results this pass writes
+ * @may_reload: VF drivers may be reloaded for their MAC (once per request)
  * @reload: NULL while new VFs are held unbound (the settings go into the
  *	PF's table before their first probe); else each VF's own view is
  *	checked too, and the VFs whose driver is to be reloaded for their
  *	MAC are listed here, for sriovh_bind_run() once the PF's lock
  *	is let go
+ * @out: what the pass found, for the PF's record (apply.c keeps it)
  * @busy: where to name the first VF whose device_lock was busy
  * @len: its size
  *
@@ -920,29 +978,36 @@ static bool sriovh_vfcfg_one(struct pci_dev *pdev, struct pci_dev *vf,
  * Return: false when a VF's lock was busy: its vf_driver and msix keys,
  * and what it sees, are judged in a later pass.
  */
-bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
-			struct list_head *reload, char *busy, size_t len)
+bool sriovh_vfcfg_apply(struct pci_dev *pdev, const struct sriovh_conf *conf,
+			bool may_reload, struct list_head *reload,
+			struct sriovh_vfcfg_out *out, char *busy, size_t len)
 {
 	const char *drv = dev_driver_string(&pdev->dev);
 	struct sriovh_vfset proto = { .numvfs = pci_num_vf(pdev) };
-	struct sriovh_pf_view pv = { .reload = reload };
+	struct sriovh_pf_view pv = { .reload = reload,
+				     .may_reload = may_reload };
 	struct net_device *nd;
 	bool no_netdev = false, all = true;
-	unsigned int failed = 0;
+	unsigned int failed = 0, at = 0;
 	struct sriovh_vfset *s;
 	struct pci_dev *vf;
-	bool any;
 
 	device_lock_assert(&pdev->dev);
-	strscpy(proto.drv, drv, sizeof(proto.drv));
-	mutex_lock(&sriovh_lock);
-	any = sriovh_vfsets_any_locked(pdev);
-	for (s = NULL; (s = sriovh_vfset_next_locked(pdev, s)); )
-		sriovh_vfset_begin(s, &proto);
-	pv.may_reload = !pf->reload_spent;
-	mutex_unlock(&sriovh_lock);
-	if (!any)
+	/* No set (the last vfN was removed): none failed. */
+	out->counted = true;
+	out->failed = 0;
+	if (!conf->nr_sets)
 		return true;
+	strscpy(proto.drv, drv, sizeof(proto.drv));
+	/*
+	 * A set stored since the copy is left alone: its results are for
+	 * the pass that its store queued.
+	 */
+	mutex_lock(&sriovh_lock);
+	for (s = NULL; (s = sriovh_vfset_next_locked(pdev, s)); )
+		if (sriovh_vfset_in_conf(conf, s, &at))
+			sriovh_vfset_begin(s, &proto);
+	mutex_unlock(&sriovh_lock);
 
 	rtnl_lock();
 	nd = sriovh_pf_netdev(pdev);
@@ -953,20 +1018,19 @@ bool sriovh_vfcfg_apply(struct sriovh_pf *pf, struct pci_dev *pdev,
 	rtnl_unlock();
 
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); )
-		if (!sriovh_vfcfg_one(pdev, vf, &pv, &no_netdev, busy, len))
+		if (!sriovh_vfcfg_one(pdev, vf, conf, &pv, &no_netdev, busy,
+				      len))
 			all = false;
 
-	rtnl_lock();
-	nd = sriovh_pf_netdev(pdev);
-	mutex_lock(&sriovh_lock);
-	strscpy(pf->netdev, nd ? netdev_name(nd) : "", sizeof(pf->netdev));
 	/* With a VF still to be judged, its sets stay pending. */
+	at = 0;
+	mutex_lock(&sriovh_lock);
 	for (s = NULL; all && (s = sriovh_vfset_next_locked(pdev, s)); )
-		failed += sriovh_vfset_end(s);
-	if (all)
-		pf->vfcfg_failed = (u16)min_t(unsigned int, failed, U16_MAX);
+		if (sriovh_vfset_in_conf(conf, s, &at))
+			failed += sriovh_vfset_end(s);
 	mutex_unlock(&sriovh_lock);
-	rtnl_unlock();
+	out->counted = all;
+	out->failed = (u16)min_t(unsigned int, failed, U16_MAX);
 	if (no_netdev)
 		pci_err(pdev, "sriov_helper: no network device on this PF; per-VF settings not applied\n");
 	return all;

@@ -91,33 +91,16 @@ static const char *sriovh_vfdrv_held(struct pci_dev *pf,
 	return drv->name;
 }
 
-/*
- * The choice in force for @vf (rule and sets), under sriovh_lock; while
- * the module is stopping, none, unless @stopping (the release at exit,
- * before the rules are freed).
- */
-static bool sriovh_vfdrv_choice_of(struct pci_dev *pf, struct pci_dev *vf,
-				   struct sriovh_vfdrv *d, bool stopping)
+/* The choice @conf makes for @vf; none (auto) for a VF it cannot place. */
+static void sriovh_vfdrv_choice(const struct sriovh_conf *conf,
+				struct pci_dev *vf, struct sriovh_vfdrv *d)
 {
-	const struct sriovh_rule *rule;
 	int index = pci_iov_vf_id(vf);
 
-	memset(d, 0, sizeof(*d));
 	if (index < 0)
-		return false;
-	mutex_lock(&sriovh_lock);
-	rule = sriovh_stopping && !stopping ? NULL :
-	       sriovh_rule_lookup_locked(pf);
-	if (rule)
-		sriovh_vfdrv_for_locked(pf, rule, (u16)index, d);
-	mutex_unlock(&sriovh_lock);
-	return rule;
-}
-
-static bool sriovh_vfdrv_choice(struct pci_dev *pf, struct pci_dev *vf,
-				struct sriovh_vfdrv *d)
-{
-	return sriovh_vfdrv_choice_of(pf, vf, d, false);
+		memset(d, 0, sizeof(*d));
+	else
+		sriovh_conf_vfdrv(conf, (u16)index, d);
 }
 
 /**
@@ -141,14 +124,18 @@ static bool sriovh_vfdrv_choice(struct pci_dev *pf, struct pci_dev *vf,
 bool sriovh_vfdrv_add(struct pci_dev *vf)
 {
 	struct pci_dev *pf = pci_physfn(vf);
-	struct sriovh_vfdrv d;
+	bool ruled;
 	int ret;
 
-	if (!sriovh_vfdrv_choice(pf, vf, &d))
+	/* Held until its PF's pass, whatever the choice: it has settings. */
+	mutex_lock(&sriovh_lock);
+	ruled = !sriovh_stopping && sriovh_rule_lookup_locked(pf);
+	mutex_unlock(&sriovh_lock);
+	if (!ruled)
 		return false;
 	/*
-	 * A PF on a vfio driver captures its VFs itself, whatever @d says
-	 * (sriovh_vfdrv_held()), even when @d names that same driver: 6.1's
+	 * A PF on a vfio driver captures its VFs itself, whatever the choice
+	 * (sriovh_vfdrv_held()), even when it names that same driver: 6.1's
 	 * capture (vfio_pci_bus_notifier()) overwrites pdev->driver_override
 	 * without freeing it, so an override of ours would leak there.
 	 */
@@ -194,38 +181,36 @@ static void sriovh_names_add(struct sriovh_names *nm,
 		strscpy(nm->name[nm->n++], d->name, sizeof(nm->name[0]));
 }
 
-/* The drivers that @pf's rule and per-VF sets name, under sriovh_lock. */
-static const struct sriovh_rule *sriovh_names_of(struct pci_dev *pf,
-						 struct sriovh_names *nm)
+/* The drivers that a PF's rule and per-VF sets name. */
+static void sriovh_names_of(const struct sriovh_conf *conf,
+			    struct sriovh_names *nm)
 {
-	const struct sriovh_rule *rule = sriovh_rule_lookup_locked(pf);
-	struct sriovh_vfset *s;
+	unsigned int i;
 
-	if (!rule)
-		return NULL;
-	sriovh_names_add(nm, &rule->vf_driver);
-	for (s = NULL; (s = sriovh_vfset_next_locked(pf, s)); )
-		if (s->v.set & (1u << SRIOVH_VK_VF_DRIVER))
-			sriovh_names_add(nm, &s->v.vf_driver);
-	return rule;
+	if (!conf->ruled)
+		return;
+	sriovh_names_add(nm, &conf->vf_driver);
+	for (i = 0; i < conf->nr_sets; i++)
+		if (conf->sets[i].v.set & (1u << SRIOVH_VK_VF_DRIVER))
+			sriovh_names_add(nm, &conf->sets[i].v.vf_driver);
 }
 
 /**
  * sriovh_vfdrv_prepare() - load the chosen drivers before VFs appear
  * @pdev: the PF, no lock held
+ * @conf: what is configured for it
  *
  * A VF whose override names a driver that is not loaded stays unbound
  * until it is. Called from the work before it locks the PF: modprobe may
  * take its time, and the driver's registration walks the bus.
  */
-void sriovh_vfdrv_prepare(struct pci_dev *pdev)
+void sriovh_vfdrv_prepare(struct pci_dev *pdev,
+			  const struct sriovh_conf *conf)
 {
 	struct sriovh_names nm = {};
 	unsigned int i;
 
-	mutex_lock(&sriovh_lock);
-	sriovh_names_of(pdev, &nm);
-	mutex_unlock(&sriovh_lock);
+	sriovh_names_of(conf, &nm);
 	/* A failure shows later, as VFs not bound, with the reason. */
 	for (i = 0; i < nm.n; i++)
 		if (!sriovh_drv_lookup(nm.name[i], NULL))
@@ -251,24 +236,23 @@ static const char *sriovh_iommu_advice(void)
 /**
  * sriovh_vfdrv_precheck() - say now what will keep VFs from their driver
  * @pdev: the PF, device_lock held
+ * @conf: what is configured for it
  */
-void sriovh_vfdrv_precheck(struct pci_dev *pdev)
+void sriovh_vfdrv_precheck(struct pci_dev *pdev,
+			   const struct sriovh_conf *conf)
 {
 	char held_for[SRIOVH_DRIVER_NAME_MAX + 1] = "";
-	const struct sriovh_rule *rule;
 	struct sriovh_names nm = {};
 	const char *held = NULL;
 	struct sriovh_vfdrv d;
 	unsigned int i;
 	bool vfio;
 
-	mutex_lock(&sriovh_lock);
-	rule = sriovh_names_of(pdev, &nm);
-	if (rule && rule->vf_driver.mode == SRIOVH_VFDRV_NONE) {
-		held = sriovh_vfdrv_held(pdev, &rule->vf_driver);
+	sriovh_names_of(conf, &nm);
+	if (conf->ruled && conf->vf_driver.mode == SRIOVH_VFDRV_NONE) {
+		held = sriovh_vfdrv_held(pdev, &conf->vf_driver);
 		strscpy(held_for, "none", sizeof(held_for));
 	}
-	mutex_unlock(&sriovh_lock);
 
 	for (i = 0; i < nm.n; i++) {
 		d.mode = SRIOVH_VFDRV_NAMED;
@@ -384,6 +368,7 @@ int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload)
 /**
  * sriovh_vfdrv_move_all() - a vf_driver was changed: move the PF's VFs
  * @pdev: the PF, device_lock held (so its VFs and its driver stay)
+ * @conf: what is configured for it
  * @reprobe: where the VFs to reprobe are listed, for
  *	sriovh_bind_run() once the PF's lock is let go
  * @busy: where to name the first VF whose lock was busy
@@ -391,8 +376,9 @@ int sriovh_vfdrv_list_reload(struct pci_dev *vf, struct list_head *reload)
  *
  * Return: 0; -EAGAIN when a VF was busy, -ENOMEM: come back for the rest.
  */
-int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,
-			  char *busy, size_t len)
+int sriovh_vfdrv_move_all(struct pci_dev *pdev,
+			  const struct sriovh_conf *conf,
+			  struct list_head *reprobe, char *busy, size_t len)
 {
 	struct sriovh_vfdrv d;
 	struct pci_dev *vf;
@@ -400,8 +386,8 @@ int sriovh_vfdrv_move_all(struct pci_dev *pdev, struct list_head *reprobe,
 
 	device_lock_assert(&pdev->dev);
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
-		if (!sriovh_vfdrv_choice(pdev, vf, &d) ||
-		    sriovh_vfdrv_held(pdev, &d))
+		sriovh_vfdrv_choice(conf, vf, &d);
+		if (sriovh_vfdrv_held(pdev, &d))
 			continue;
 		err = sriovh_vfdrv_move(vf, &d, reprobe, busy, len);
 		if (err && !ret)
@@ -484,23 +470,24 @@ enum sriovh_hold_step {
 
 /*
  * Decide for one VF, with device_lock(VF) held, under which 6.1's
- * override is read and nothing probes the VF. A held VF goes to its
- * choice (@want: its override, "" for none of it: auto, or no rule names
- * its PF any more), unless @pf_down and the VF is for a host driver: then
- * it stays held until its PF's interface is up (SRIOVH_HOLD_PF_DOWN).
+ * override is read and nothing probes the VF. A held VF goes to the
+ * choice @conf makes (@want: its override, "" for none of it: auto, or
+ * no rule names its PF any more), unless @pf_down and the VF is for a
+ * host driver: then it stays held until its PF's interface is up
+ * (SRIOVH_HOLD_PF_DOWN).
  */
-static enum sriovh_hold_step sriovh_hold_decide(struct pci_dev *pf,
+static enum sriovh_hold_step sriovh_hold_decide(const struct sriovh_conf *conf,
 						struct pci_dev *vf,
-						bool pf_down, bool stopping,
-						char *want, size_t len)
+						bool pf_down, char *want,
+						size_t len)
 {
 	struct sriovh_vfdrv d;
-	const char *w = NULL;
+	const char *w;
 
 	if (vf->dev.driver || !sriovh_vf_held(vf))
 		return SRIOVH_HOLD_NONE;
-	if (sriovh_vfdrv_choice_of(pf, vf, &d, stopping))
-		w = sriovh_vfdrv_override(&d);
+	sriovh_vfdrv_choice(conf, vf, &d);
+	w = sriovh_vfdrv_override(&d);
 	if (pf_down && sriovh_vfdrv_to_host(&d))
 		return sriovh_driver_override_is(vf, SRIOVH_HOLD_PF_DOWN) ?
 		       SRIOVH_HOLD_KEEP : SRIOVH_HOLD_PF;
@@ -556,6 +543,7 @@ static int sriovh_hold_act(struct pci_dev *vf, enum sriovh_hold_step step,
 /**
  * sriovh_vfdrv_release() - give the PF's held VFs their driver
  * @pdev: the PF, device_lock held (so its VFs stay)
+ * @conf: what is configured for it (no rule: the kernel's choice)
  * @bind: where the VFs to probe are listed, in VF index order, for
  *	sriovh_bind_run() once the PF's lock is let go
  * @pf_up_wait: keep VFs for a host driver held while the PF's interface
@@ -571,9 +559,9 @@ static int sriovh_hold_act(struct pci_dev *vf, enum sriovh_hold_step step,
  * Return: 0; -EAGAIN when a VF's lock was busy, -ENOMEM when a VF could
  * not be listed (it stays held): the caller comes back for it.
  */
-int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
-			 bool pf_up_wait, struct sriovh_pf_down *down,
-			 char *busy, size_t len)
+int sriovh_vfdrv_release(struct pci_dev *pdev, const struct sriovh_conf *conf,
+			 struct list_head *bind, bool pf_up_wait,
+			 struct sriovh_pf_down *down, char *busy, size_t len)
 {
 	char want[SRIOVH_DRIVER_NAME_MAX + 1];
 	enum sriovh_hold_step step;
@@ -589,7 +577,7 @@ int sriovh_vfdrv_release(struct pci_dev *pdev, struct list_head *bind,
 			ret = ret ?: -EAGAIN;
 			continue;
 		}
-		step = sriovh_hold_decide(pdev, vf, pf_down, false, want,
+		step = sriovh_hold_decide(conf, vf, pf_down, want,
 					  sizeof(want));
 		device_unlock(&vf->dev);
 		err = sriovh_hold_act(vf, step, want, bind, false);
@@ -634,6 +622,8 @@ static bool sriovh_vf_lock_briefly(struct pci_dev *vf)
 void sriovh_vfdrv_release_all(void)
 {
 	char want[SRIOVH_DRIVER_NAME_MAX + 1];
+	struct sriovh_conf conf = {};
+	struct pci_dev *of = NULL;
 	enum sriovh_hold_step step;
 	struct pci_dev *vf = NULL;
 	LIST_HEAD(serial);
@@ -641,16 +631,33 @@ void sriovh_vfdrv_release_all(void)
 	bool one;
 
 	for_each_pci_dev(vf) {
-		if (!vf->is_virtfn || !sriovh_vf_lock_briefly(vf))
+		if (!vf->is_virtfn)
 			continue;
-		step = sriovh_hold_decide(pci_physfn(vf), vf, false, true, want,
-					  sizeof(want));
+		/*
+		 * What is configured for its PF, taken again when the PF
+		 * changes (a PF's VFs are mostly walked one after another);
+		 * @of is referenced, so a PF removed meanwhile is not taken
+		 * for a new one at its address. Out of memory, its sets are
+		 * left out: the rule's choice holds.
+		 */
+		if (pci_physfn(vf) != of) {
+			pci_dev_put(of);
+			of = pci_dev_get(pci_physfn(vf));
+			sriovh_conf_put(&conf);
+			mutex_lock(&sriovh_lock);
+			if (sriovh_conf_get_locked(of, &conf))
+				pci_warn(of, "sriov_helper: out of memory at unload: VFs held by per-VF sets get the PF's vf_driver\n");
+			mutex_unlock(&sriovh_lock);
+		}
+		if (!sriovh_vf_lock_briefly(vf))
+			continue;
+		step = sriovh_hold_decide(&conf, vf, false, want, sizeof(want));
 		device_unlock(&vf->dev);
-		mutex_lock(&sriovh_lock);
-		one = sriovh_vf_bind_serial_locked(pci_physfn(vf));
-		mutex_unlock(&sriovh_lock);
+		one = conf.vf_bind == SRIOVH_VFBIND_SERIAL;
 		sriovh_hold_act(vf, step, want, one ? &serial : &bind, true);
 	}
+	pci_dev_put(of);
+	sriovh_conf_put(&conf);
 	sriovh_bind_run(&bind, false);
 	sriovh_bind_run(&serial, true);
 }
@@ -746,23 +753,25 @@ static void sriovh_settle_note(const struct sriovh_settle *st, char *note,
 
 /**
  * sriovh_vfdrv_settle() - check the PF's VFs against their chosen driver
- * @pf: its record
  * @pdev: the PF, device_lock held (so its VFs and its driver stay)
+ * @conf: what is configured for it
  * @report: log the outcome (not on a pass for per-VF settings alone)
+ * @note: where to say what keeps VFs from their chosen driver ("" when
+ *	nothing does), for the PF's record (apply.c keeps it)
+ * @nlen: its size
  * @busy: where to name the first VF whose lock was busy
  * @len: its size
  *
- * Records in @pf->vf_note what keeps VFs from their chosen driver. A VF
- * whose device_lock is held is not waited for (its holder may be an
- * unbind waiting inside vfio for a VM, for as long as the VM runs):
+ * A VF whose device_lock is held is not waited for (its holder may be
+ * an unbind waiting inside vfio for a VM, for as long as the VM runs):
  * it is left out of the note, and the caller comes back for it.
  *
  * Return: false when a VF was busy.
  */
-bool sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
-			 bool report, char *busy, size_t len)
+bool sriovh_vfdrv_settle(struct pci_dev *pdev, const struct sriovh_conf *conf,
+			 bool report, char *note, size_t nlen, char *busy,
+			 size_t len)
 {
-	char note[SRIOVH_REASON_LEN];
 	struct sriovh_settle st = {};
 	enum sriovh_vf_verdict v;
 	unsigned int named = 0;
@@ -773,8 +782,7 @@ bool sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 
 	device_lock_assert(&pdev->dev);
 	for (vf = NULL; (vf = sriovh_next_vf(pdev, vf)); ) {
-		if (!sriovh_vfdrv_choice(pdev, vf, &d))
-			continue;
+		sriovh_vfdrv_choice(conf, vf, &d);
 		held = sriovh_vfdrv_held(pdev, &d);
 		if (held) {
 			v = SRIOVH_VF_HELD;
@@ -794,16 +802,12 @@ bool sriovh_vfdrv_settle(struct sriovh_pf *pf, struct pci_dev *pdev,
 			named++;
 	}
 
-	sriovh_settle_note(&st, note, sizeof(note));
+	sriovh_settle_note(&st, note, nlen);
 	if (report && note[0])
 		pci_warn(pdev, "sriov_helper: %s\n", note);
 	else if (report && all && named && named == st.total &&
 		 st.first[SRIOVH_VF_THERE].mode == SRIOVH_VFDRV_NAMED)
 		pci_info(pdev, "sriov_helper: %u VFs bound to %s\n", named,
 			 st.first[SRIOVH_VF_THERE].name);
-
-	mutex_lock(&sriovh_lock);
-	strscpy(pf->vf_note, note, sizeof(pf->vf_note));
-	mutex_unlock(&sriovh_lock);
 	return all;
 }
