@@ -835,9 +835,9 @@ out:
 
 /*
  * The set that @cs was copied from, if it is still the one in force for
- * VF @index, unchanged (a store bumps its generation and queues a pass of
- * its own); else NULL. Under sriovh_lock: only then is the set's memory
- * sure, and @cs->id is compared before it is read through.
+ * VF @index, unchanged (a store gives it a new generation and queues a
+ * pass of its own); else NULL. Under sriovh_lock: only then is the set's
+ * memory sure, and @cs->id is compared before it is read through.
  */
 static struct sriovh_vfset *
 sriovh_vfset_live_locked(struct pci_dev *pdev, u16 index,
